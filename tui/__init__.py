@@ -1,0 +1,3 @@
+"""sendwatch: a terminal monitor for MobileConnect SMS sends."""
+
+__version__ = "0.1.0"

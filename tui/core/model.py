@@ -1,0 +1,262 @@
+"""Typed snapshots of a Deliveries body, built to survive whatever a server sends.
+
+A body is parsed once into immutable objects; everything downstream (grid, drill-down,
+history, CLI) reads these and never the raw JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from enum import StrEnum
+from typing import Any
+
+from tui.core import codes
+from tui.core.codes import Outcome
+from tui.core.errors import BadResponse
+
+MC_TZ = timezone(timedelta(hours=-6), "MC")
+"""Marketing Cloud system time: fixed UTC-6 all year, never America/Chicago (api.md §6)."""
+
+
+class SendKind(StrEnum):
+    """Which send resource a token belongs to; both share the Deliveries shape."""
+
+    MESSAGE_CONTACT = "messageContact"
+    MESSAGE_LIST = "messageList"
+
+
+class Phase(StrEnum):
+    """A send's job status; UNKNOWN holds any status the documentation does not list."""
+
+    NEW = "New"
+    QUEUING = "Queuing"
+    STARTED = "Started"
+    FINISHED = "Finished"
+    ERROR = "Error"
+    UNKNOWN = "Unknown"
+
+    @property
+    def final(self) -> bool:
+        return self in (Phase.FINISHED, Phase.ERROR)
+
+
+PROGRESSION: tuple[Phase, ...] = (Phase.NEW, Phase.QUEUING, Phase.STARTED, Phase.FINISHED)
+_PHASES = {p.value.lower(): p for p in Phase if p is not Phase.UNKNOWN}
+
+
+def phase_of(status: str) -> Phase:
+    return _PHASES.get(status.strip().lower(), Phase.UNKNOWN)
+
+
+@dataclass(frozen=True, slots=True)
+class TrackingEvent:
+    """One carrier status event, exactly as reported (raw code and message kept verbatim)."""
+
+    mobile_number: str
+    status_code: str | None
+    message: str | None
+    standard_code: int | None
+    description: str | None
+
+    @property
+    def code_info(self) -> codes.StatusCode | None:
+        return codes.describe(self.standard_code)
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """One mobile number and its events in carrier order.
+
+    The outcome is the highest standard code seen, not the last event: carriers can
+    report an earlier stage after the final one (api.md §2.2).
+    """
+
+    mobile_number: str
+    events: tuple[TrackingEvent, ...]
+    outcome_code: int | None
+    outcome: Outcome
+
+    @property
+    def deciding_event(self) -> TrackingEvent:
+        """The event that set the outcome (the last one when no standard code is known)."""
+        if self.outcome_code is not None:
+            for event in self.events:
+                if event.standard_code == self.outcome_code:
+                    return event
+        return self.events[-1]
+
+    @property
+    def outcome_label(self) -> str:
+        """The code name, or the raw carrier code/message for old-shape entries."""
+        info = codes.describe(self.outcome_code)
+        if info is not None:
+            return info.name
+        if self.outcome_code is not None:
+            return f"code {self.outcome_code}"
+        last = self.events[-1]
+        return " ".join(x for x in (last.status_code, last.message) if x) or "no status"
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeCounts:
+    delivered: int = 0
+    failed: int = 0
+    pending: int = 0
+    unknown: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.delivered + self.failed + self.pending + self.unknown
+
+    def of(self, outcome: Outcome) -> int:
+        return int(getattr(self, outcome.value))
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One read of a send's Deliveries resource."""
+
+    message: str
+    count: int | None
+    status: str
+    phase: Phase
+    create_date: datetime | None
+    complete_date: datetime | None
+    create_date_raw: str | None
+    complete_date_raw: str | None
+    recipients: tuple[Recipient, ...]
+    event_count: int
+    skipped_entries: int = 0
+    counts: OutcomeCounts = field(default_factory=OutcomeCounts)
+
+    @property
+    def duration(self) -> timedelta | None:
+        if self.create_date and self.complete_date:
+            return self.complete_date - self.create_date
+        return None
+
+
+def parse_mc_date(value: object) -> datetime | None:
+    """An aware datetime from a Marketing Cloud date; naive values are MC system time."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=MC_TZ)
+
+
+def _text(value: object) -> str | None:
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+def _int(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _events(raw: Iterable[object]) -> tuple[list[TrackingEvent], int]:
+    """Parse tracking entries, sharing repeated strings so a big body stays small."""
+    shared: dict[str, str] = {}
+    events: list[TrackingEvent] = []
+    skipped = 0
+    for entry in raw:
+        if not isinstance(entry, Mapping):
+            skipped += 1
+            continue
+        number = _text(entry.get("mobileNumber"))
+        if not number:
+            skipped += 1
+            continue
+        code, message, desc = (
+            _text(entry.get("statusCode")),
+            _text(entry.get("message")),
+            _text(entry.get("description")),
+        )
+        events.append(
+            TrackingEvent(
+                mobile_number=number,
+                status_code=code if code is None else shared.setdefault(code, code),
+                message=message if message is None else shared.setdefault(message, message),
+                standard_code=_int(entry.get("standardStatusCode")),
+                description=desc if desc is None else shared.setdefault(desc, desc),
+            )
+        )
+    return events, skipped
+
+
+def group_recipients(events: Iterable[TrackingEvent]) -> tuple[Recipient, ...]:
+    """One recipient per number, in order of first appearance, outcome = highest code."""
+    by_number: dict[str, list[TrackingEvent]] = {}
+    for event in events:
+        by_number.setdefault(event.mobile_number, []).append(event)
+    recipients = []
+    for number, evs in by_number.items():
+        known = [e.standard_code for e in evs if e.standard_code is not None]
+        best = max(known) if known else None
+        recipients.append(Recipient(number, tuple(evs), best, codes.outcome_of(best)))
+    return tuple(recipients)
+
+
+def count_outcomes(recipients: Iterable[Recipient]) -> OutcomeCounts:
+    tally = dict.fromkeys(Outcome, 0)
+    for r in recipients:
+        tally[r.outcome] += 1
+    return OutcomeCounts(*(tally[o] for o in Outcome))
+
+
+def parse_delivery(body: object) -> Delivery:
+    """Build a Delivery from decoded JSON; raise BadResponse when it is not one."""
+    if not isinstance(body, Mapping):
+        raise BadResponse(f"expected a JSON object, got {type(body).__name__}")
+    status = _text(body.get("status"))
+    if status is None:
+        raise BadResponse("the reply has no 'status'")
+    tracking = body.get("tracking")
+    if tracking is not None and not isinstance(tracking, list):
+        raise BadResponse(f"'tracking' is {type(tracking).__name__}, not a list")
+    events, skipped = _events(tracking or ())
+    recipients = group_recipients(events)
+    create_raw = _text(body.get("createDate"))
+    complete_raw = _text(body.get("completeDate"))
+    return Delivery(
+        message=_text(body.get("message")) or "",
+        count=_int(body.get("count")),
+        status=status,
+        phase=phase_of(status),
+        create_date=parse_mc_date(create_raw),
+        complete_date=parse_mc_date(complete_raw),
+        create_date_raw=create_raw or None,
+        complete_date_raw=complete_raw or None,
+        recipients=recipients,
+        event_count=len(events),
+        skipped_entries=skipped,
+        counts=count_outcomes(recipients),
+    )
+
+
+def parse_delivery_bytes(body: bytes) -> Delivery:
+    """Decode and parse a response body; anything that is not JSON is a BadResponse."""
+    try:
+        decoded: Any = json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        snippet = body[:40].decode("utf-8", "replace").strip()
+        kind = "HTML" if snippet.lower().startswith(("<!doctype", "<html")) else "invalid JSON"
+        raise BadResponse(f"the server sent {kind}, not a Deliveries reply") from exc
+    return parse_delivery(decoded)
