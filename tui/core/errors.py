@@ -167,9 +167,16 @@ class ServerError(ApiError):
         *,
         retry_after: float | None = None,
         messages: Sequence[str] = (),
+        reference_id: str | None = None,
     ) -> None:
         self.retry_after = retry_after
-        super().__init__(f"server error (HTTP {status})", status=status, messages=messages)
+        ref = f" (reference id {reference_id})" if reference_id else ""
+        super().__init__(
+            f"server error (HTTP {status}){ref}",
+            status=status,
+            messages=messages,
+            reference_id=reference_id,
+        )
 
 
 class BadResponse(ApiError):
