@@ -1,0 +1,605 @@
+"""The MobileConnect REST client: URLs, auth, retries and typed errors over httpx.
+
+`SmsClient.fetch` reads one send's Deliveries resource; `SmsClient.send` starts a
+MessageContact send. Every failure surfaces as a `tui.core.errors` type; no access token
+or secret ever appears in an exception message, a log line or a repr.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import logging
+import math
+import os
+import random
+import re
+import ssl
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import UTC
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+import httpx
+
+import tui
+from tui.core.auth import TokenProvider, make_provider, network_error, profile_where, server_text
+from tui.core.config import Profile
+from tui.core.errors import (
+    ApiError,
+    AuthError,
+    BadResponse,
+    ConfigError,
+    NetworkError,
+    RateLimited,
+    RequestRejected,
+    ServerError,
+    UsageError,
+    from_error_messages,
+    redact,
+)
+from tui.core.ids import check_id, path_segment
+from tui.core.model import Delivery, SendKind, parse_delivery_bytes
+
+log = logging.getLogger("sendwatch.client")
+
+
+class _RedactFilter(logging.Filter):
+    """Blank tokens out of httpx's own log lines (it logs full URLs, query included)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            text = record.getMessage()
+        except Exception:  # a broken record is the logging module's problem, not ours
+            return True
+        clean = redact(text)
+        if clean != text:
+            record.msg, record.args = clean, None
+        return True
+
+
+_REDACT_FILTER = _RedactFilter()
+for _name in ("httpx", "httpcore"):
+    _logger = logging.getLogger(_name)
+    if not any(isinstance(f, _RedactFilter) for f in _logger.filters):
+        _logger.addFilter(_REDACT_FILTER)
+
+T = TypeVar("T")
+
+THREAD_PARSE_BYTES = 256 * 1024
+"""Bodies larger than this are parsed in a worker thread so the event loop never stalls."""
+MAX_BODY_BYTES = 64 * 1024 * 1024
+"""A reply larger than this is refused (BadResponse) instead of filling memory."""
+MAX_BACKOFF = 10.0
+"""Upper bound of one exponential backoff step (before jitter)."""
+DEFAULT_TIMEOUT = 15.0
+
+_REFERENCE = re.compile(r"reference id[:\s]+([A-Za-z0-9._-]+)", re.I)
+
+
+# --------------------------------------------------------------------------- httpx client
+
+
+def build_http_client(
+    profile: Profile | None = None, *, max_connections: int = 10
+) -> httpx.AsyncClient:
+    """An httpx client for one profile: verified TLS, env proxies, keep-alive pool.
+
+    TLS verification is always on; `profile.ca_bundle` adds a CA file (corporate
+    proxies). Proxies come from the environment (HTTPS_PROXY, NO_PROXY, ...).
+    """
+    total = profile.timeout if profile and profile.timeout > 0 else DEFAULT_TIMEOUT
+    timeout = httpx.Timeout(total, connect=min(5.0, total / 2))
+    verify: ssl.SSLContext | bool = True
+    if profile is not None and profile.ca_bundle:
+        path = os.path.expanduser(profile.ca_bundle)
+        try:
+            verify = ssl.create_default_context(cafile=path)
+        except (OSError, ssl.SSLError) as exc:
+            raise ConfigError(
+                profile_where(profile), f"cannot use ca_bundle {path!r}: {exc}"
+            ) from None
+    return httpx.AsyncClient(
+        timeout=timeout,
+        verify=verify,
+        trust_env=True,
+        follow_redirects=False,
+        http1=True,
+        http2=False,
+        limits=httpx.Limits(
+            max_connections=max_connections,
+            max_keepalive_connections=max_connections,
+            keepalive_expiry=30.0,
+        ),
+        headers={"User-Agent": f"sendwatch/{tui.__version__}", "Accept": "application/json"},
+    )
+
+
+# --------------------------------------------------------------------------- reply parsing
+
+
+def parse_retry_after(value: str | None, *, now: Callable[[], float] = time.time) -> float | None:
+    """Seconds to wait from a Retry-After header: delta seconds or an HTTP-date."""
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return max(0.0, when.timestamp() - now())
+    if not math.isfinite(seconds):
+        return None
+    return max(0.0, seconds)
+
+
+def _body_retry_after(decoded: Any) -> float | None:
+    if not isinstance(decoded, Mapping):
+        return None
+    value = decoded.get("retryAfter", decoded.get("retry_after"))
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float) and math.isfinite(value):
+        return max(0.0, float(value))
+    if isinstance(value, str):
+        return parse_retry_after(value)
+    return None
+
+
+def retry_after_of(headers: Mapping[str, str], decoded: Any = None) -> float | None:
+    """The wait a 429/503 asks for: Retry-After header, else the body's `retryAfter`."""
+    header = parse_retry_after(headers.get("Retry-After"))
+    return header if header is not None else _body_retry_after(decoded)
+
+
+def _decode(body: bytes) -> Any:
+    if not body:
+        return None
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _messages(decoded: Any) -> list[str]:
+    """Server messages from any documented error shape, redacted and bounded."""
+    found: list[str] = []
+    if not isinstance(decoded, Mapping):
+        return found
+    errors = decoded.get("errors")
+    if isinstance(errors, list):
+        for item in errors:
+            if isinstance(item, str) and item.strip():
+                found.append(item.strip())
+            elif isinstance(item, Mapping):
+                text = item.get("message") or item.get("description")
+                if isinstance(text, str) and text.strip():
+                    found.append(text.strip())
+    elif isinstance(errors, str) and errors.strip():
+        found.append(errors.strip())
+    if not found:
+        for key in ("message", "error_description", "error"):
+            text = decoded.get(key)
+            if isinstance(text, str) and text.strip():
+                found.append(text.strip())
+                break
+    return [server_text(m) for m in found]
+
+
+def _reference_id(decoded: Any, messages: Sequence[str]) -> str | None:
+    if isinstance(decoded, Mapping):
+        for key in ("referenceId", "reference_id", "requestId", "request_id"):
+            value = decoded.get(key)
+            if isinstance(value, str | int) and not isinstance(value, bool) and str(value):
+                return server_text(str(value))
+    for text in messages:
+        m = _REFERENCE.search(text)
+        if m:
+            return m.group(1)
+    return None
+
+
+def _looks_like_html(body: bytes) -> bool:
+    head = body[:200].lstrip().lower()
+    return head.startswith((b"<!doctype", b"<html", b"<head", b"<body", b"<?xml"))
+
+
+def _non_json(status: int, body: bytes) -> str:
+    if not body.strip():
+        return f"HTTP {status} with an empty body"
+    kind = "an HTML page" if _looks_like_html(body) else "a body that is not JSON"
+    return f"HTTP {status} with {kind}"
+
+
+# --------------------------------------------------------------------------- client
+
+
+class _Unauthorized(Exception):
+    """A 401: the caller refreshes the token once and retries."""
+
+    def __init__(self, token: str, messages: Sequence[str]) -> None:
+        super().__init__("401")
+        self.token = token
+        self.messages = tuple(messages)
+
+
+class _NotSent(Exception):
+    """A transport failure before the request left this machine (safe to repeat a POST)."""
+
+    def __init__(self, error: NetworkError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class SmsClient:
+    """One profile's connection to the SMS REST API.
+
+    Network errors, 5xx and malformed replies are retried `retries` times with
+    exponential backoff and full jitter; 429/503 are retried after their Retry-After
+    when it is at most `max_retry_after` seconds, otherwise raised with `retry_after`
+    set. A 401 refreshes the token and retries exactly once. Other 4xx never retry.
+    """
+
+    def __init__(
+        self,
+        profile: Profile,
+        *,
+        http: httpx.AsyncClient | None = None,
+        auth: TokenProvider | None = None,
+        retries: int = 3,
+        backoff: float = 0.5,
+        max_retry_after: float = 30.0,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.profile = profile
+        self._owns_http = http is None
+        self._http = http if http is not None else build_http_client(profile)
+        self.auth = auth if auth is not None else make_provider(profile, self._http)
+        self.retries = max(0, retries)
+        self.backoff = max(0.0, backoff)
+        self.max_retry_after = max_retry_after
+        self._sleep = sleep
+        self._closed = False
+
+    def __repr__(self) -> str:
+        return f"<SmsClient profile={self.profile.name!r} mode={self.profile.auth!r}>"
+
+    __str__ = __repr__
+
+    # -- lifecycle
+
+    async def aclose(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    # -- API
+
+    async def fetch(self, kind: SendKind, message_id: str, token_id: str) -> Delivery:
+        """Read a send's Deliveries resource and parse it."""
+        path = self._deliveries_path(kind, message_id, token_id)
+
+        async def parse(body: bytes) -> Delivery:
+            if len(body) > THREAD_PARSE_BYTES:
+                return await asyncio.to_thread(parse_delivery_bytes, body)
+            return parse_delivery_bytes(body)
+
+        return await self._call(
+            "GET", path, message_id=message_id, token_id=token_id, on_success=parse
+        )
+
+    async def fetch_raw(self, kind: SendKind, message_id: str, token_id: str) -> bytes:
+        """The Deliveries body exactly as the server sent it (for export and debugging)."""
+        path = self._deliveries_path(kind, message_id, token_id)
+
+        async def keep(body: bytes) -> bytes:
+            return body
+
+        return await self._call(
+            "GET", path, message_id=message_id, token_id=token_id, on_success=keep
+        )
+
+    async def send(
+        self,
+        message_id: str,
+        mobile_numbers: Sequence[str],
+        *,
+        message_text: str | None = None,
+    ) -> str:
+        """POST a MessageContact send; return the new tokenId.
+
+        A send is not idempotent: it is retried only when the request certainly did not
+        reach the server (connection refused, DNS, connect timeout, 401 refresh, or a
+        429/503 with an acceptable Retry-After), never after a 5xx, a read timeout or a
+        dropped connection, which could send the SMS twice.
+        """
+        check_id("message id", message_id)
+        if isinstance(mobile_numbers, str):
+            raise UsageError("mobile_numbers must be a list of numbers, not one string")
+        numbers = [str(n).strip() for n in mobile_numbers]
+        if not numbers or not all(numbers):
+            raise UsageError("a send needs at least one mobile number, and none may be empty")
+        body: dict[str, Any] = {"mobileNumbers": numbers}
+        if message_text is not None:
+            body["Override"] = True
+            body["messageText"] = message_text
+        path = f"/sms/v1/messageContact/{path_segment(message_id)}/send"
+
+        async def token_of(raw: bytes) -> str:
+            decoded = _decode(raw)
+            token_id = decoded.get("tokenId") if isinstance(decoded, Mapping) else None
+            if not isinstance(token_id, str) or not token_id.strip():
+                raise BadResponse("the send reply has no tokenId")
+            return token_id.strip()
+
+        return await self._call(
+            "POST",
+            path,
+            json_body=body,
+            message_id=message_id,
+            token_id="",
+            on_success=token_of,
+            idempotent=False,
+        )
+
+    # -- internals
+
+    def _deliveries_path(self, kind: SendKind, message_id: str, token_id: str) -> str:
+        check_id("message id", message_id)
+        check_id("token id", token_id)
+        resource = SendKind(kind).value
+        return f"/sms/v1/{resource}/{path_segment(message_id)}/deliveries/{path_segment(token_id)}"
+
+    def _rest_base(self) -> str | None:
+        return self.profile.rest_base or self.auth.rest_base
+
+    def _missing_base(self) -> ConfigError:
+        hint = "set rest_url or subdomain"
+        if self.profile.auth == "oauth2":
+            hint += " (the token reply named no rest_instance_url)"
+        return ConfigError(profile_where(self.profile), f"no REST base URL: {hint}")
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        message_id: str,
+        token_id: str,
+        on_success: Callable[[bytes], Awaitable[T]],
+        json_body: Mapping[str, Any] | None = None,
+        idempotent: bool = True,
+    ) -> T:
+        if self._closed:
+            raise UsageError(f"the client for {profile_where(self.profile)} is closed")
+        if self._rest_base() is None and self.profile.auth != "oauth2":
+            raise self._missing_base()
+        attempt = 0
+        refreshed = False
+        while True:
+            # True until the request may have reached the server (for non-idempotent sends)
+            not_sent = True
+            try:
+                token = await self.auth.token()
+                request = self._request(method, path, json_body, token)
+                not_sent = False  # from here on the server may see it (_NotSent says otherwise)
+                status, headers, body = await self._exchange(request)
+                if not 200 <= status < 300:
+                    self._raise_for_status(status, headers, body, token, message_id, token_id)
+                return await on_success(body)
+            except _Unauthorized as exc:
+                if refreshed:
+                    raise self._auth_failed(exc.messages) from None
+                refreshed = True
+                self.auth.invalidate(exc.token)
+                log.debug("%s: HTTP 401, refreshing the token and retrying once", self)
+                continue
+            except _NotSent as exc:
+                error: NetworkError | ApiError = exc.error
+                not_sent = True
+            except (NetworkError, ApiError) as exc:
+                error = exc
+                if not isinstance(exc, NetworkError | ServerError | BadResponse | RateLimited):
+                    raise
+                not_sent = not_sent or isinstance(exc, RateLimited)
+            delay = self._retry_delay(error, attempt, idempotent or not_sent)
+            if delay is None:
+                raise error
+            attempt += 1
+            log.debug("%s: %s; retry %d/%d in %.2f s", self, error, attempt, self.retries, delay)
+            await self._sleep(delay)
+
+    def _auth_failed(self, messages: Sequence[str]) -> AuthError:
+        said = f": {'; '.join(messages)}" if messages else ""
+        return AuthError(
+            f"{profile_where(self.profile)}: the server refused the access token even after "
+            f"fetching a new one (HTTP 401{said})",
+            status=401,
+            messages=messages,
+        )
+
+    def _retry_delay(
+        self, exc: NetworkError | ApiError, attempt: int, may_repeat: bool
+    ) -> float | None:
+        """Seconds to wait before retrying after `exc`, or None to raise it now.
+
+        `may_repeat` is False for a send that may already have reached the server.
+        """
+        if attempt >= self.retries:
+            return None
+        if isinstance(exc, RateLimited) or (
+            isinstance(exc, ServerError) and exc.status == 503 and exc.retry_after is not None
+        ):
+            wait = exc.retry_after
+            if wait is None or wait > self.max_retry_after:
+                return None
+            return wait
+        if not may_repeat:
+            return None
+        if isinstance(exc, NetworkError):
+            return None if exc.kind == "tls" else self._jitter(attempt)
+        if isinstance(exc, ServerError):
+            return self._jitter(attempt)
+        if isinstance(exc, BadResponse):
+            status = exc.status or 0
+            return self._jitter(attempt) if status < 400 or status >= 500 else None
+        return None
+
+    def _jitter(self, attempt: int) -> float:
+        """Full jitter: uniform in [0, min(cap, backoff * 2**attempt)]."""
+        return random.uniform(0.0, min(MAX_BACKOFF, self.backoff * (2**attempt)))
+
+    def _request(
+        self, method: str, path: str, json_body: Mapping[str, Any] | None, token: str
+    ) -> httpx.Request:
+        base = self._rest_base()
+        if base is None:
+            raise self._missing_base()
+        headers: dict[str, str] = {}
+        params: dict[str, str] = {}
+        if self.profile.token_in_query:
+            params["access_token"] = token
+        else:
+            headers["Authorization"] = f"Bearer {token}"
+        try:
+            return self._http.build_request(
+                method, base + path, headers=headers, params=params or None, json=json_body
+            )
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+            raise ConfigError(
+                profile_where(self.profile), redact(f"bad REST URL {base!r}: {exc}")
+            ) from None
+
+    async def _exchange(self, request: httpx.Request) -> tuple[int, httpx.Headers, bytes]:
+        """Send and read the body (bounded); transport failures become NetworkError."""
+        started = time.monotonic()
+        try:
+            response = await self._http.send(request, stream=True)
+        except httpx.UnsupportedProtocol as exc:
+            raise ConfigError(
+                profile_where(self.profile), redact(f"unsupported URL scheme: {exc}")
+            ) from None
+        except httpx.TransportError as exc:
+            err = network_error(exc, request)
+            if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+                raise _NotSent(err) from None  # the request never left this machine
+            raise err from None
+        try:
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > MAX_BODY_BYTES:
+                    raise BadResponse(
+                        f"the reply is larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB",
+                        status=response.status_code,
+                    )
+                chunks.append(chunk)
+        except httpx.DecodingError:
+            raise BadResponse(
+                "the reply could not be decoded", status=response.status_code
+            ) from None
+        except httpx.TransportError as exc:
+            raise network_error(exc, request) from None
+        finally:
+            await response.aclose()
+        body = b"".join(chunks)
+        log.debug(
+            "%s %s -> %d (%d bytes, %.0f ms)",
+            request.method,
+            redact(str(request.url)),
+            response.status_code,
+            len(body),
+            (time.monotonic() - started) * 1000,
+        )
+        return response.status_code, response.headers, body
+
+    def _raise_for_status(
+        self,
+        status: int,
+        headers: httpx.Headers,
+        body: bytes,
+        token: str,
+        message_id: str,
+        token_id: str,
+    ) -> None:
+        decoded = _decode(body)
+        messages = _messages(decoded)
+        ids = self._ids_text(message_id, token_id)
+        if status == 401:
+            raise _Unauthorized(token, messages)
+        if status == 403:
+            said = f": {'; '.join(messages)}" if messages else ""
+            raise AuthError(
+                f"{profile_where(self.profile)}: access denied (HTTP 403{said}); the package "
+                "may lack the sms_read/sms_send scope, or the URL is for another stack",
+                status=403,
+                messages=messages,
+            )
+        if status == 429:
+            wait = retry_after_of(headers, decoded)
+            raise RateLimited(wait, status=429, messages=messages)
+        if status >= 500:
+            wait = retry_after_of(headers, decoded) if status == 503 else None
+            err = ServerError(
+                status,
+                retry_after=wait,
+                messages=messages,
+                reference_id=_reference_id(decoded, messages),
+            )
+            raise err
+        if decoded is None or not isinstance(decoded, Mapping):
+            raise BadResponse(f"{ids}: {_non_json(status, body)}", status=status)
+        errors = decoded.get("errors")
+        if isinstance(errors, list) and messages:
+            raise from_error_messages(
+                messages, message_id=message_id, token_id=token_id, status=status
+            )
+        if messages:
+            raise RequestRejected(
+                f"{ids}: request refused (HTTP {status}: {'; '.join(messages)})",
+                status=status,
+                messages=messages,
+                reference_id=_reference_id(decoded, messages),
+            )
+        if status == 404:
+            raise RequestRejected(f"{ids}: not found (HTTP 404)", status=status)
+        raise ApiError(f"{ids}: unexpected HTTP {status}", status=status)
+
+    @staticmethod
+    def _ids_text(message_id: str, token_id: str) -> str:
+        if token_id:
+            return f"message id {message_id}, token id {token_id}"
+        return f"message id {message_id}"
+
+
+__all__ = [
+    "MAX_BODY_BYTES",
+    "THREAD_PARSE_BYTES",
+    "SmsClient",
+    "build_http_client",
+    "parse_retry_after",
+    "retry_after_of",
+]
