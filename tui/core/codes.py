@@ -88,3 +88,10 @@ def outcome_of(code: int | None) -> Outcome:
 def is_final(code: int | None) -> bool:
     entry = describe(code)
     return entry.final if entry else False
+
+
+def code_label(value: int | str | None) -> str:
+    """`4000 Delivered` for a known code (int or digits), the value itself otherwise."""
+    text = "" if value is None else str(value).strip()
+    entry = describe(int(text)) if text.isdigit() else None
+    return f"{entry.code} {entry.name}" if entry else text

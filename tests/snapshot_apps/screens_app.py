@@ -1,0 +1,151 @@
+"""Fixed-data hosts for the dialog and drill-down screens (snapshots and Pilot tests).
+
+Nothing here reads the clock: every time is a fixed 2020 datetime, so `fmt_local`
+prints a full date whatever day the tests run (set TZ=UTC for stable hours).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Static
+
+from tui.core.model import Recipient, parse_delivery
+
+HOSTILE = "\x1b[31m[bold]x[/bold]\u202e"
+
+BODY: dict[str, Any] = {
+    "message": "Your code is 123456",
+    "count": 3,
+    "createDate": "2020-11-25T13:01:04.147",
+    "completeDate": "2020-11-25T13:01:55.197",
+    "status": "Finished",
+    "tracking": [
+        {
+            "mobileNumber": "15555550100",
+            "statusCode": "1000",
+            "message": "Queued",
+            "standardStatusCode": 1000,
+            "description": "Queued in Marketing Cloud",
+        },
+        {
+            "mobileNumber": "15555550100",
+            "statusCode": "DELIVRD",
+            "message": "Delivered",
+            "standardStatusCode": 4000,
+            "description": "The carrier confirmed delivery to the handset of the subscriber",
+        },
+        {
+            "mobileNumber": "15555550100",
+            "statusCode": "3001",
+            "message": "SentToCarrier",
+            "standardStatusCode": 3001,
+            "description": "Sent to the carrier",
+        },
+        {
+            "mobileNumber": "15555550100",
+            "statusCode": "2000",
+            "message": "Handed over",
+            "standardStatusCode": 2000,
+            "description": "Handed to the aggregator",
+        },
+        {"mobileNumber": "15555550101", "statusCode": "20", "message": "NA"},
+        {
+            "mobileNumber": "15555550102",
+            "statusCode": HOSTILE,
+            "message": HOSTILE,
+            "standardStatusCode": 4503,
+            "description": HOSTILE,
+        },
+    ],
+}
+
+T0 = datetime(2020, 11, 25, 19, 1, 10, tzinfo=UTC)
+T1 = datetime(2020, 11, 25, 19, 1, 55, tzinfo=UTC)
+
+HISTORY: dict[str, list[tuple[str, datetime]]] = {
+    "15555550100": [("… pending", T0), ("✓ delivered", T1)],
+}
+SINCE: dict[str, datetime] = {"15555550100": T1}
+
+
+def recipients() -> tuple[Recipient, ...]:
+    return parse_delivery(BODY).recipients
+
+
+def history(number: str) -> Sequence[tuple[str, datetime]]:
+    return HISTORY.get(number, [])
+
+
+HELP_SECTIONS: list[tuple[str, list[Binding]]] = [
+    (
+        "Watch list",
+        [
+            Binding("a", "add", "Add a send", id="sidebar.add"),
+            Binding("d,delete", "remove", "Remove the send", id="sidebar.remove"),
+            Binding("ctrl+r", "refresh", "Refresh now", id="app.refresh"),
+        ],
+    ),
+    (
+        "Recipients",
+        [
+            Binding("up,k", "up", "Up", id="grid.up"),
+            Binding("enter", "open", "Open the drill-down", id="grid.open"),
+            Binding("f", "filter", "Filter by outcome", id="grid.filter"),
+        ],
+    ),
+]
+
+
+class ScreenHost(App[None]):
+    """Shows a plain base screen and pushes the screen `make` builds, recording results."""
+
+    def __init__(self, make: Callable[[], Screen[Any]]) -> None:
+        super().__init__()
+        self.make = make
+        self.results: list[Any] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("sendwatch (test host)")
+
+    def on_mount(self) -> None:
+        self.push_screen(self.make(), self.results.append)
+
+
+def add_send_app(profiles: Sequence[str] = ("acme", "globex")) -> ScreenHost:
+    from tui.screens.add_send import AddSendScreen
+
+    return ScreenHost(lambda: AddSendScreen(profiles, profiles[0] if profiles else None))
+
+
+def recipient_app(index: int = 0) -> ScreenHost:
+    from tui.screens.recipient import RecipientScreen
+
+    return ScreenHost(
+        lambda: RecipientScreen(
+            recipients(), index, send_name="Password reset", since=SINCE, history=history
+        )
+    )
+
+
+def help_app() -> ScreenHost:
+    from tui.screens.help import HelpScreen
+
+    return ScreenHost(lambda: HelpScreen(HELP_SECTIONS))
+
+
+if __name__ == "__main__":
+    import sys
+
+    which = sys.argv[1] if len(sys.argv) > 1 else "recipient"
+    apps: dict[str, Callable[[], ScreenHost]] = {
+        "add": add_send_app,
+        "recipient": recipient_app,
+        "help": help_app,
+    }
+    apps[which]().run()

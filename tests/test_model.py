@@ -1,0 +1,220 @@
+"""Parsing Deliveries bodies: the seed example, both shapes, and everything a server may get wrong."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tui.core.codes import STANDARD_CODES, Outcome, is_final, outcome_of
+from tui.core.errors import BadResponse
+from tui.core.model import (
+    MC_TZ,
+    Phase,
+    parse_delivery,
+    parse_delivery_bytes,
+)
+
+# The seed page's example, fixed up to valid JSON (it lacks braces and a comma).
+SEED_BODY = b"""{
+    "message": "Test Delivery Receipt",
+    "count": 1,
+    "createDate": "2013-04-25T15:01:04.147",
+    "completeDate": "2013-04-25T15:01:55.197",
+    "status": "Finished",
+    "tracking": [
+            {"mobileNumber": "15555555510",
+            "statusCode": "20",
+            "message": "NA"}
+    ]
+}"""
+
+# api.md's newer example: four events for one number, the 4000 is not the last.
+NEW_SHAPE = {
+    "message": "Test Delivery Receipt",
+    "count": 1,
+    "createDate": "2013-04-25T15:01:04.147",
+    "completeDate": "2013-04-25T15:01:55.197",
+    "status": "Finished",
+    "tracking": [
+        {
+            "mobileNumber": "15555555510",
+            "statusCode": "20",
+            "message": "NA",
+            "standardStatusCode": "3000",
+            "description": "Message enroute",
+        },
+        {
+            "mobileNumber": "15555555510",
+            "statusCode": "200",
+            "message": "Carrier Success",
+            "standardStatusCode": "4000",
+            "description": "Delivered to handset",
+        },
+        {
+            "mobileNumber": "15555555510",
+            "statusCode": "20",
+            "message": "Message sent to carrier",
+            "standardStatusCode": "3001",
+            "description": "Sent to carrier",
+        },
+        {
+            "mobileNumber": "15555555510",
+            "statusCode": "0",
+            "message": "DELIVERED TO Air2Web",
+            "standardStatusCode": "2000",
+            "description": "Delivered to aggregator",
+        },
+    ],
+}
+
+
+def test_seed_example_parses_as_the_issue_says() -> None:
+    d = parse_delivery_bytes(SEED_BODY)
+    assert d.status == "Finished" and d.phase is Phase.FINISHED
+    assert d.count == 1
+    assert d.create_date == datetime(2013, 4, 25, 15, 1, 4, 147000, tzinfo=MC_TZ)
+    assert d.create_date.utcoffset() == timedelta(hours=-6)
+    assert d.complete_date is not None
+    assert d.complete_date.astimezone(UTC) == datetime(2013, 4, 25, 21, 1, 55, 197000, tzinfo=UTC)
+    assert len(d.recipients) == 1
+    r = d.recipients[0]
+    assert r.mobile_number == "15555555510"
+    assert r.outcome_code is None and r.outcome is Outcome.UNKNOWN
+    assert r.outcome_label == "20 NA"  # old shape falls back to the raw code and message
+    assert d.duration == timedelta(seconds=51, microseconds=50000)
+
+
+def test_mc_time_is_fixed_minus_six_even_in_summer() -> None:
+    d = parse_delivery({**NEW_SHAPE, "createDate": "2024-07-04T12:00:00"})
+    assert d.create_date is not None
+    assert d.create_date.astimezone(UTC).hour == 18  # America/Chicago would give 17
+
+
+def test_highest_standard_code_wins_not_the_last_event() -> None:
+    d = parse_delivery(NEW_SHAPE)
+    (r,) = d.recipients
+    assert len(r.events) == 4
+    assert r.outcome_code == 4000 and r.outcome is Outcome.DELIVERED
+    assert r.deciding_event.message == "Carrier Success"
+    assert d.counts.delivered == 1 and d.counts.total == 1
+
+
+def test_failure_code_outranks_delivered() -> None:
+    body = {
+        "status": "Finished",
+        "tracking": [
+            {"mobileNumber": "1", "standardStatusCode": "4000"},
+            {"mobileNumber": "1", "standardStatusCode": "4503"},
+            {"mobileNumber": "2", "standardStatusCode": "3001"},
+        ],
+    }
+    d = parse_delivery(body)
+    assert [r.outcome for r in d.recipients] == [Outcome.FAILED, Outcome.PENDING]
+    assert d.recipients[0].outcome_label == "Rejected"
+
+
+@pytest.mark.parametrize("missing", [{}, {"completeDate": None}, {"completeDate": ""}])
+def test_complete_date_missing_null_or_empty(missing: dict[str, object]) -> None:
+    body = {"status": "Started", "createDate": "2026-11-26T10:00:00.6", **missing}
+    d = parse_delivery(body)
+    assert d.complete_date is None and d.complete_date_raw is None and d.duration is None
+    assert d.create_date is not None and d.create_date.microsecond == 600000
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [(1, 1), ("12", 12), (" 7 ", 7), (None, None), ("lots", None), (True, None)],
+)
+def test_count_int_or_numeric_string(raw: object, expected: int | None) -> None:
+    assert parse_delivery({"status": "New", "count": raw}).count == expected
+
+
+@pytest.mark.parametrize("tracking", [None, [], "absent"])
+def test_tracking_missing_null_or_empty(tracking: object) -> None:
+    body: dict[str, object] = {"status": "New"}
+    if tracking != "absent":
+        body["tracking"] = tracking
+    d = parse_delivery(body)
+    assert d.recipients == () and d.event_count == 0
+
+
+@pytest.mark.parametrize("frac", ["", ".5", ".51", ".147", ".1234567"])
+def test_fractional_seconds_of_any_length(frac: str) -> None:
+    d = parse_delivery({"status": "New", "createDate": f"2026-11-26T10:00:00{frac}"})
+    assert d.create_date is not None and d.create_date.tzinfo is not None
+
+
+def test_unknown_status_kept_verbatim_and_extra_fields_ignored() -> None:
+    d = parse_delivery({"status": "Paused", "shiny": {"x": 1}, "tracking": []})
+    assert d.status == "Paused" and d.phase is Phase.UNKNOWN
+
+
+def test_unknown_standard_code_is_unknown_outcome() -> None:
+    d = parse_delivery(
+        {"status": "Finished", "tracking": [{"mobileNumber": "1", "standardStatusCode": "9999"}]}
+    )
+    (r,) = d.recipients
+    assert r.outcome_code == 9999 and r.outcome is Outcome.UNKNOWN
+    assert r.outcome_label == "code 9999"
+
+
+def test_hostile_entries_are_skipped_and_counted() -> None:
+    body = {
+        "status": "Started",
+        "tracking": [
+            "nonsense",
+            {"statusCode": "20"},
+            {"mobileNumber": 15555555510, "statusCode": 200, "standardStatusCode": 4000},
+            {"mobileNumber": "2", "message": {"nested": True}},
+        ],
+    }
+    d = parse_delivery(body)
+    assert d.skipped_entries == 2
+    assert [r.mobile_number for r in d.recipients] == ["15555555510", "2"]
+    assert d.recipients[0].events[0].status_code == "200"
+    assert d.recipients[1].events[0].message is None
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        (b"<!DOCTYPE html><html>Bad gateway</html>", "HTML"),
+        (b'{"status": "Finished",', "invalid JSON"),
+        (b"[1, 2]", "expected a JSON object"),
+        (b'{"count": 1}', "no 'status'"),
+        (b'{"status": "New", "tracking": {"a": 1}}', "'tracking' is dict"),
+        (b"\xff\xfe garbage", "invalid JSON"),
+    ],
+)
+def test_bad_bodies_raise_bad_response(body: bytes, fragment: str) -> None:
+    with pytest.raises(BadResponse, match=fragment):
+        parse_delivery_bytes(body)
+
+
+def test_recipients_keep_order_of_first_appearance() -> None:
+    tracking = [{"mobileNumber": n, "standardStatusCode": "3000"} for n in ["3", "1", "3", "2"]]
+    d = parse_delivery({"status": "Started", "tracking": tracking})
+    assert [r.mobile_number for r in d.recipients] == ["3", "1", "2"]
+    assert d.event_count == 4
+
+
+def test_repeated_strings_are_shared() -> None:
+    tracking = [
+        {"mobileNumber": str(n), "statusCode": "200", "message": "Carrier Success"}
+        for n in range(3)
+    ]
+    raw = json.dumps({"status": "Started", "tracking": tracking}).encode()
+    d = parse_delivery_bytes(raw)
+    first, second = d.recipients[0].events[0], d.recipients[1].events[0]
+    assert first.message is second.message
+
+
+def test_code_table_matches_api_md() -> None:
+    assert len(STANDARD_CODES) == 20
+    assert outcome_of(4000) is Outcome.DELIVERED and is_final(4000)
+    assert outcome_of(2000) is Outcome.DELIVERED and is_final(2000)
+    assert outcome_of(3001) is Outcome.PENDING and not is_final(3001)
+    assert all(outcome_of(c) is Outcome.FAILED for c in (1500, 2502, 2600, 4500, 4505))
+    assert outcome_of(None) is Outcome.UNKNOWN and outcome_of(1234) is Outcome.UNKNOWN

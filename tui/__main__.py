@@ -1,0 +1,7 @@
+"""`python -m tui` runs the same command line as `sendwatch`."""
+
+import sys
+
+from tui.cli import main
+
+sys.exit(main())

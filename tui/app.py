@@ -1,0 +1,429 @@
+"""The monitor: a sidebar of watched sends, a detail pane, and the refresher behind them.
+
+Data flows one way: the core refresher publishes `SendState`s, they arrive here as
+`SendUpdated` messages, and only the widgets of the send that changed repaint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.worker import Worker, WorkerState
+
+from tui.core.config import Config
+from tui.core.errors import SendwatchError
+from tui.core.history import History
+from tui.core.refresher import Refresher, SendState
+from tui.core.watchlist import WatchedSend, WatchList
+from tui.screens.add_send import AddSendResult, AddSendScreen
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.help import HelpScreen
+from tui.screens.recipient import RecipientScreen
+from tui.screens.text_prompt import TextPromptScreen
+from tui.widgets.recipient_grid import RecipientGrid
+from tui.widgets.send_detail import SendDetail
+from tui.widgets.send_list import SendList
+
+SELECTION_SAVE_DELAY = 1.5
+EMPTY_HINT = "No sends watched yet.\n\nPress a to add one, or run `sendwatch demo` to try the app."
+
+
+def css_path() -> Path:
+    """styles/ sits inside the package once installed, beside it in a checkout."""
+    here = Path(__file__).resolve().parent
+    for folder in (here / "styles", here.parent / "styles"):
+        if (folder / "sendwatch.tcss").is_file():
+            return folder / "sendwatch.tcss"
+    raise FileNotFoundError("sendwatch.tcss is missing from this installation")
+
+
+class SendUpdated(Message):
+    """The refresher published a new state for one send."""
+
+    def __init__(self, state: SendState) -> None:
+        super().__init__()
+        self.state = state
+
+
+class SendCommands(Provider):
+    """Command palette: jump to any watched send by label or id."""
+
+    def _candidates(self) -> list[tuple[str, Callable[[], None], str]]:
+        app = self.app
+        assert isinstance(app, SendwatchApp)
+        return [
+            (
+                f"{s.display_name}  {s.message_id} {s.token_id}",
+                partial(app.select_send, s.key),
+                f"{s.kind} on profile {s.profile}",
+            )
+            for s in app.watchlist.sends
+        ]
+
+    async def discover(self) -> Hits:
+        for text, command, help_text in self._candidates():
+            yield DiscoveryHit(f"Go to {text}", command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, command, help_text in self._candidates():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), command, help=help_text)
+
+
+class SendwatchApp(App[None]):
+    TITLE = "sendwatch"
+    CSS_PATH = css_path()
+    COMMANDS = App.COMMANDS | {SendCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    BINDINGS = [
+        Binding("q", "quit", "Quit", tooltip="Quit sendwatch", id="app.quit"),
+        Binding(
+            "question_mark", "help", "Help", key_display="?", tooltip="This list", id="app.help"
+        ),
+        Binding("a", "add", "Add", tooltip="Watch another send", id="app.add"),
+        Binding(
+            "e", "edit_label", "Label", tooltip="Edit the selected send's label", id="app.edit"
+        ),
+        Binding(
+            "d", "remove", "Remove", tooltip="Stop watching the selected send", id="app.remove"
+        ),
+        Binding("u", "undo", "Undo", tooltip="Bring back the last removed send", id="app.undo"),
+        Binding("r", "refresh", "Refresh", tooltip="Read the selected send now", id="app.refresh"),
+        Binding("p", "pause", "Pause", tooltip="Pause or resume all polling", id="app.pause"),
+        Binding(
+            "t",
+            "toggle_time",
+            "MC time",
+            show=False,
+            tooltip="Show times as Marketing Cloud time (UTC−6) or local",
+            id="app.time",
+        ),
+    ]
+    MONITOR_ACTIONS = frozenset(
+        {"add", "edit_label", "remove", "undo", "refresh", "pause", "toggle_time"}
+    )
+
+    def __init__(
+        self,
+        config: Config,
+        watchlist: WatchList,
+        *,
+        history: History | None = None,
+        refresher: Refresher | None = None,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        banner: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.watchlist = watchlist
+        self.history = history
+        self.now = now
+        self.banner = banner
+        self.refresher = refresher or Refresher(config, self._publish, history=history, now=now)
+        self._states: dict[str, SendState] = {}
+        self._undo: list[tuple[int, WatchedSend]] = []
+        self._selection_timer: Timer | None = None
+
+    # ---- layout -------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header(icon="≋")
+        with Horizontal(id="main"):
+            yield SendList(id="sidebar")
+            yield SendDetail(id="detail")
+            yield Static(EMPTY_HINT, id="empty")
+        yield Footer()
+
+    @property
+    def send_list(self) -> SendList:
+        return self.query_one(SendList)
+
+    @property
+    def detail(self) -> SendDetail:
+        return self.query_one(SendDetail)
+
+    def on_mount(self) -> None:
+        for send in self.watchlist.sends:
+            self._states[send.key] = SendState(send)
+            self.refresher.watch(send)
+        self.send_list.set_sends(self._states.values(), self.watchlist.selected)
+        self.send_list.focus()
+        self._show_selected(data_changed=True)
+        self._update_subtitle()
+        self.run_worker(self.refresher.run(), name="refresher", exit_on_error=False)
+        if self.banner:
+            self.notify(self.banner, title="sendwatch", timeout=8)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Monitor keys belong to the monitor: hidden and inert on other screens."""
+        if action in self.MONITOR_ACTIONS:
+            return self.screen is self.screen_stack[0]
+        return True
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.name == "refresher" and event.state is WorkerState.ERROR:
+            self.notify(
+                f"the refresher stopped: {event.worker.error}; restart sendwatch",
+                severity="error",
+                timeout=30,
+            )
+
+    def _publish(self, state: SendState) -> None:
+        self.post_message(SendUpdated(state))
+
+    # ---- updates from the refresher -------------------------------------------------
+    @on(SendUpdated)
+    def _on_send_updated(self, message: SendUpdated) -> None:
+        state = message.state
+        if state.key not in self._states:
+            return
+        previous = self._states[state.key]
+        self._states[state.key] = state
+        self.send_list.update_state(state, self.now())
+        if state.key == self.send_list.selected_key:
+            changed = state.delivery is not previous.delivery
+            self._show_selected(data_changed=changed)
+        self._update_subtitle()
+        if state.became_final and state.delivery is not None:
+            self._announce_final(state)
+        if state.warning and state.warning != previous.warning:
+            self.notify(state.warning, severity="warning")
+
+    def _announce_final(self, state: SendState) -> None:
+        assert state.delivery is not None
+        counts = state.delivery.counts
+        error = state.delivery.phase.value == "Error"
+        self.notify(
+            f"{counts.delivered:,} delivered, {counts.failed:,} failed, {counts.pending:,} pending",
+            title=f"{state.send.display_name}: {state.delivery.status}",
+            severity="error" if error else "information",
+            markup=False,
+        )
+        if self.config.settings.bell:
+            self.bell()
+
+    def _update_subtitle(self) -> None:
+        errors = sum(1 for s in self._states.values() if s.error is not None)
+        mode = "paused" if self.refresher.paused else "live"
+        if errors:
+            mode += f" · {errors} error{'s' if errors > 1 else ''}"
+        key = self.send_list.selected_key
+        profile = self._states[key].send.profile if key in self._states else None
+        subtitle = f"{profile} · {mode}" if profile else mode
+        if self.sub_title != subtitle:
+            self.sub_title = subtitle
+
+    def _show_selected(self, *, data_changed: bool) -> None:
+        key = self.send_list.selected_key
+        detail = self.detail
+        detail.display = key is not None
+        self.query_one("#empty").display = key is None
+        if key is None:
+            return
+        detail.show(
+            self._states[key],
+            now=self.now(),
+            interval=self.refresher.interval,
+            data_changed=data_changed,
+        )
+
+    # ---- selection ---------------------------------------------------------------
+    @on(OptionList.OptionHighlighted, "#sidebar")
+    def _on_highlight(self) -> None:
+        self.detail.clear()
+        self._show_selected(data_changed=True)
+        self._update_subtitle()
+        if self._selection_timer is not None:
+            self._selection_timer.stop()
+        self._selection_timer = self.set_timer(SELECTION_SAVE_DELAY, self._save_selection)
+
+    @on(OptionList.OptionSelected, "#sidebar")
+    def _on_sidebar_enter(self) -> None:
+        self.detail.grid.focus()
+
+    def _save_selection(self) -> None:
+        key = self.send_list.selected_key
+        if key != self.watchlist.selected:
+            self._guard(lambda: self.watchlist.select(key))
+
+    def select_send(self, key: str) -> None:
+        self.send_list.select_key(key)
+
+    def on_unmount(self) -> None:
+        self._save_selection()
+
+    # ---- watch-list edits ----------------------------------------------------------
+    def _guard(self, write: Callable[[], object]) -> bool:
+        """Run a watch-list write; on failure tell the user and keep what is on screen."""
+        try:
+            write()
+        except (SendwatchError, OSError) as exc:
+            self.notify(str(exc), title="Watch list not saved", severity="error", markup=False)
+            return False
+        return True
+
+    def _rebuild_list(self, selected: str | None) -> None:
+        self._states = {
+            s.key: self._states.get(s.key) or SendState(s) for s in self.watchlist.sends
+        }
+        self.send_list.set_sends(self._states.values(), selected)
+        self.detail.clear()
+        self._show_selected(data_changed=True)
+        self._update_subtitle()
+
+    def action_add(self) -> None:
+        profiles = sorted(self.config.profiles)
+        screen = AddSendScreen(
+            profiles,
+            self.config.settings.default_profile,
+            existing_keys=set(self._states),
+            config_path=str(self.config.path),
+        )
+        self.push_screen(screen, self._added)
+
+    def _added(self, result: AddSendResult | None) -> None:
+        if result is None:
+            return
+        send = WatchedSend(
+            profile=result.profile,
+            message_id=result.message_id,
+            token_id=result.token_id,
+            kind=result.kind,
+            label=result.label,
+            added=self.now(),
+        )
+        if not self._guard(lambda: self.watchlist.add(send)):
+            return
+        self._rebuild_list(send.key)
+        self.refresher.watch(send)
+        self.refresher.refresh_now(send.key)
+
+    def _selected_send(self) -> WatchedSend | None:
+        key = self.send_list.selected_key
+        return self._states[key].send if key in self._states else None
+
+    def action_edit_label(self) -> None:
+        send = self._selected_send()
+        if send is None:
+            return
+
+        def done(label: str | None) -> None:
+            if label is None or label == send.label:
+                return
+            if self._guard(lambda: self.watchlist.set_label(send.key, label)):
+                updated = self.watchlist.get(send.key)
+                if updated is not None:
+                    self.refresher.update_send(updated)
+
+        self.push_screen(
+            TextPromptScreen(
+                "Label for this send", value=send.label, placeholder="e.g. Black Friday"
+            ),
+            done,
+        )
+
+    def action_remove(self) -> None:
+        send = self._selected_send()
+        if send is None:
+            return
+
+        def done(confirmed: bool | None) -> None:
+            if not confirmed:
+                return
+            removed: list[tuple[int, WatchedSend] | None] = []
+            if not self._guard(lambda: removed.append(self.watchlist.remove(send.key))):
+                return
+            if removed and removed[0] is not None:
+                self._undo.append(removed[0])
+            self.refresher.unwatch(send.key)
+            index = max(0, (removed[0][0] if removed and removed[0] else 0) - 1)
+            sends = self.watchlist.sends
+            self._rebuild_list(sends[min(index, len(sends) - 1)].key if sends else None)
+            self.notify(f"Removed {send.display_name}. Press u to undo.", markup=False)
+
+        self.push_screen(
+            ConfirmScreen(
+                f"Stop watching {send.display_name}?",
+                f"{send.kind} {send.message_id} / {send.token_id} on profile {send.profile}",
+            ),
+            done,
+        )
+
+    def action_undo(self) -> None:
+        if not self._undo:
+            self.notify("Nothing to undo", severity="warning")
+            return
+        index, send = self._undo.pop()
+        if not self._guard(lambda: self.watchlist.restore(index, send)):
+            self._undo.append((index, send))
+            return
+        self._rebuild_list(send.key)
+        self.refresher.watch(send)
+        self.refresher.refresh_now(send.key)
+        self.notify(f"Restored {send.display_name}", markup=False)
+
+    @on(SendList.MoveRequested)
+    def _on_move(self, message: SendList.MoveRequested) -> None:
+        send = self._selected_send()
+        if send is not None and self._guard(lambda: self.watchlist.move(send.key, message.delta)):
+            self._rebuild_list(send.key)
+
+    # ---- refresh and view ----------------------------------------------------------------
+    def action_refresh(self) -> None:
+        key = self.send_list.selected_key
+        if key is not None:
+            self.refresher.refresh_now(key)
+            self.notify("Refreshing…", timeout=1.5)
+
+    def action_pause(self) -> None:
+        self.refresher.set_paused(not self.refresher.paused)
+        self._update_subtitle()
+        self.notify(
+            "Polling paused (r still refreshes)" if self.refresher.paused else "Polling resumed",
+            timeout=2,
+        )
+
+    def action_toggle_time(self) -> None:
+        self.detail.mc_time = not self.detail.mc_time
+        self._show_selected(data_changed=False)
+
+    def action_help(self) -> None:
+        sections = [
+            ("Everywhere", list(self.BINDINGS)),
+            ("Sends (sidebar)", list(SendList.BINDINGS)),
+            ("Recipients (grid)", list(RecipientGrid.BINDINGS)),
+            ("Recipient details", list(RecipientScreen.BINDINGS)),
+        ]
+        self.push_screen(HelpScreen(sections))
+
+    @on(RecipientGrid.Selected)
+    def _on_recipient(self, message: RecipientGrid.Selected) -> None:
+        key = self.send_list.selected_key
+        state = self._states.get(key) if key else None
+        if state is None or state.delivery is None:
+            return
+        history = self.history
+        history_lookup = (
+            (lambda number: history.outcome_history(state.key, number)) if history else None
+        )
+        self.push_screen(
+            RecipientScreen(
+                self.detail.grid.visible_recipients(),
+                message.index,
+                send_name=state.send.display_name,
+                since=state.since,
+                history=history_lookup,
+            )
+        )

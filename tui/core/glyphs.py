@@ -1,0 +1,24 @@
+"""Words and symbols for states, so nothing is told by colour alone."""
+
+from __future__ import annotations
+
+from tui.core.codes import Outcome
+from tui.core.model import Phase
+
+PHASE_SYMBOL: dict[Phase, str] = {
+    Phase.NEW: "○",
+    Phase.QUEUING: "◔",
+    Phase.STARTED: "◑",
+    Phase.FINISHED: "✓",
+    Phase.ERROR: "✗",
+    Phase.UNKNOWN: "?",
+}
+
+OUTCOME_SYMBOL: dict[Outcome, str] = {
+    Outcome.DELIVERED: "✓",
+    Outcome.FAILED: "✗",
+    Outcome.PENDING: "…",
+    Outcome.UNKNOWN: "?",
+}
+
+STALE = "⚠"

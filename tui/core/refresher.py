@@ -1,0 +1,331 @@
+"""When to poll what: one loop per watched send, never overlapping, bounded overall.
+
+The refresher owns no UI. Each time something about a send changes it publishes an
+immutable `SendState` through `on_update`; the app turns that into a Textual message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from tui.core.config import Config, Profile
+from tui.core.errors import ConfigError, RateLimited, SendwatchError, ServerError
+from tui.core.history import History
+from tui.core.model import Delivery, Recipient, SendKind
+from tui.core.watchlist import WatchedSend
+
+log = logging.getLogger("sendwatch.refresher")
+
+MAX_BACKOFF = 300.0
+
+
+class Fetcher(Protocol):
+    async def fetch(self, kind: SendKind, message_id: str, token_id: str) -> Delivery: ...
+
+    async def aclose(self) -> None: ...
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class SendState:
+    """Everything the UI shows about one send; replaced whole, never mutated."""
+
+    send: WatchedSend
+    delivery: Delivery | None = None
+    fetched_at: datetime | None = None
+    error: SendwatchError | None = None
+    error_at: datetime | None = None
+    failures: int = 0
+    next_poll_at: datetime | None = None
+    fetching: bool = False
+    observed: tuple[tuple[str, datetime], ...] = ()
+    since: Mapping[str, datetime] = field(default_factory=dict)
+    changed: frozenset[str] = frozenset()
+    became_final: bool = False
+    warning: str | None = None
+
+    @property
+    def key(self) -> str:
+        return self.send.key
+
+    @property
+    def stale(self) -> bool:
+        """Last good data is on screen but the latest fetch failed."""
+        return self.error is not None and self.delivery is not None
+
+    @property
+    def final(self) -> bool:
+        return self.delivery is not None and self.delivery.phase.final
+
+
+def _outcome_key(r: Recipient) -> int | str | None:
+    return r.outcome_code if r.outcome_code is not None else r.outcome_label
+
+
+def changed_numbers(old: Delivery | None, new: Delivery) -> tuple[frozenset[str], frozenset[str]]:
+    """Numbers whose row changed (outcome or events), and those whose outcome changed."""
+    if old is None:
+        every = frozenset(r.mobile_number for r in new.recipients)
+        return every, every
+    before = {r.mobile_number: (_outcome_key(r), len(r.events)) for r in old.recipients}
+    rows: set[str] = set()
+    outcomes: set[str] = set()
+    for r in new.recipients:
+        seen = before.get(r.mobile_number)
+        outcome = _outcome_key(r)
+        if seen != (outcome, len(r.events)):
+            rows.add(r.mobile_number)
+            if seen is None or seen[0] != outcome:
+                outcomes.add(r.mobile_number)
+    return frozenset(rows), frozenset(outcomes)
+
+
+@dataclass
+class _Slot:
+    state: SendState
+    due: float | None = 0.0
+    forced: bool = False
+    kick: asyncio.Event = field(default_factory=asyncio.Event)
+    task: asyncio.Task[None] | None = None
+    since: dict[str, datetime] = field(default_factory=dict)
+    since_loaded: bool = False
+
+
+class Refresher:
+    """Polls watched sends. Call `watch()` for each, then run `run()` in a task."""
+
+    def __init__(
+        self,
+        config: Config,
+        on_update: Callable[[SendState], None],
+        *,
+        history: History | None = None,
+        client_factory: Callable[[Profile], Fetcher] | None = None,
+        now: Callable[[], datetime] = _now,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._config = config
+        self._on_update = on_update
+        self._history = history
+        self._client_factory = client_factory or _default_client
+        self._now = now
+        self._rng = rng or random.Random()
+        self._slots: dict[str, _Slot] = {}
+        self._clients: dict[str, Fetcher] = {}
+        self._profile_pause: dict[str, float] = {}
+        self._semaphore = asyncio.Semaphore(max(1, config.settings.max_concurrency))
+        self._running = False
+        self.paused = False
+
+    @property
+    def interval(self) -> float:
+        return self._config.settings.refresh_interval
+
+    def states(self) -> dict[str, SendState]:
+        return {k: s.state for k, s in self._slots.items()}
+
+    def watch(self, send: WatchedSend) -> None:
+        if send.key in self._slots:
+            return
+        slot = _Slot(SendState(send))
+        self._slots[send.key] = slot
+        if self._running:
+            slot.task = asyncio.create_task(self._loop(slot), name=f"poll {send.key}")
+
+    def update_send(self, send: WatchedSend) -> None:
+        """A label edit: same key, new metadata; republish without fetching."""
+        slot = self._slots.get(send.key)
+        if slot:
+            self._publish(slot, replace(slot.state, send=send, changed=frozenset()))
+
+    def unwatch(self, key: str) -> None:
+        slot = self._slots.pop(key, None)
+        if slot and slot.task:
+            slot.task.cancel()
+
+    def refresh_now(self, key: str | None = None) -> None:
+        """Fetch now, even when paused or after a final read."""
+        for k, slot in self._slots.items():
+            if key is None or k == key:
+                slot.forced = True
+                slot.kick.set()
+
+    def set_paused(self, paused: bool) -> None:
+        self.paused = paused
+        for slot in self._slots.values():
+            slot.kick.set()
+
+    async def run(self) -> None:
+        """Poll until cancelled; closes the clients on the way out."""
+        self._running = True
+        for slot in self._slots.values():
+            if slot.task is None:
+                slot.task = asyncio.create_task(self._loop(slot), name=f"poll {slot.state.key}")
+        try:
+            await asyncio.Event().wait()
+        finally:
+            self._running = False
+            for slot in self._slots.values():
+                if slot.task:
+                    slot.task.cancel()
+            for client in self._clients.values():
+                await client.aclose()
+            self._clients.clear()
+
+    async def _loop(self, slot: _Slot) -> None:
+        while True:
+            await self._wait_until_due(slot)
+            await self._poll(slot)
+
+    def _delay(self, slot: _Slot) -> float | None:
+        if self.paused or slot.due is None:
+            return None
+        loop_now = asyncio.get_running_loop().time()
+        resume = max(slot.due, self._profile_pause.get(slot.state.send.profile, 0.0))
+        return resume - loop_now
+
+    async def _wait_until_due(self, slot: _Slot) -> None:
+        while True:
+            slot.kick.clear()
+            if slot.forced:
+                slot.forced = False
+                return
+            delay = self._delay(slot)
+            if delay is not None and delay <= 0:
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(slot.kick.wait(), delay)
+
+    def _client(self, profile_name: str) -> Fetcher:
+        client = self._clients.get(profile_name)
+        if client is None:
+            profile = self._config.profiles.get(profile_name)
+            if profile is None:
+                raise ConfigError(
+                    str(self._config.path), f"no profile named {profile_name!r} is configured"
+                )
+            client = self._clients[profile_name] = self._client_factory(profile)
+        return client
+
+    async def _poll(self, slot: _Slot) -> None:
+        send = slot.state.send
+        async with self._semaphore:
+            self._publish(slot, replace(slot.state, fetching=True, changed=frozenset()))
+            try:
+                client = self._client(send.profile)
+                delivery = await client.fetch(send.kind, send.message_id, send.token_id)
+            except SendwatchError as exc:
+                self._failed(slot, exc)
+                return
+            except Exception as exc:  # a bug must not kill the loop of every send
+                log.exception("unexpected error polling %s", send.key)
+                self._failed(slot, SendwatchError(f"internal error: {type(exc).__name__}"))
+                return
+        await self._succeeded(slot, delivery)
+
+    async def _succeeded(self, slot: _Slot, delivery: Delivery) -> None:
+        now = self._now()
+        previous = slot.state.delivery
+        changed, new_outcomes = changed_numbers(previous, delivery)
+        observed, warning = await self._record(slot, delivery, new_outcomes, now)
+        for number in new_outcomes:
+            if previous is None:
+                slot.since.setdefault(number, now)
+            else:
+                slot.since[number] = now
+        final = delivery.phase.final
+        slot.due = None if final else asyncio.get_running_loop().time() + self.interval
+        self._publish(
+            slot,
+            SendState(
+                send=slot.state.send,
+                delivery=delivery,
+                fetched_at=now,
+                next_poll_at=None if final else now + timedelta(seconds=self.interval),
+                observed=observed or slot.state.observed,
+                since=dict(slot.since),
+                changed=changed,
+                became_final=final and previous is not None and not previous.phase.final,
+                warning=warning,
+            ),
+        )
+
+    async def _record(
+        self, slot: _Slot, delivery: Delivery, changed: frozenset[str], now: datetime
+    ) -> tuple[tuple[tuple[str, datetime], ...], str | None]:
+        """Store what we observed; history trouble is a warning, never a failed poll."""
+        history = self._history
+        if history is None:
+            seen = dict(slot.state.observed)
+            seen.setdefault(delivery.status, now)
+            return tuple(seen.items()), None
+        key = slot.state.key
+        outcomes = {
+            r.mobile_number: _outcome_key(r)
+            for r in delivery.recipients
+            if r.mobile_number in changed
+        }
+
+        def write() -> tuple[tuple[tuple[str, datetime], ...], dict[str, datetime] | None]:
+            history.record_status(key, delivery.status, now)
+            history.record_outcomes(key, outcomes, now)
+            loaded = None if slot.since_loaded else history.current_since(key)
+            return tuple(history.status_observations(key)), loaded
+
+        try:
+            observed, loaded = await asyncio.to_thread(write)
+        except (SendwatchError, OSError) as exc:
+            return (), f"history not saved: {exc}"
+        if loaded is not None:
+            slot.since.update(loaded)
+            slot.since_loaded = True
+        return observed, None
+
+    def _failed(self, slot: _Slot, error: SendwatchError) -> None:
+        now = self._now()
+        loop_now = asyncio.get_running_loop().time()
+        failures = slot.state.failures + 1
+        retry_after = getattr(error, "retry_after", None)
+        if isinstance(error, RateLimited | ServerError) and retry_after:
+            self._profile_pause[slot.state.send.profile] = loop_now + float(retry_after)
+        if error.retryable:
+            backoff = min(self.interval * 2 ** (failures - 1), MAX_BACKOFF)
+            delay = max(backoff * (0.5 + self._rng.random() / 2), float(retry_after or 0))
+            slot.due = loop_now + delay
+            next_at: datetime | None = now + timedelta(seconds=delay)
+        else:
+            slot.due, next_at = None, None  # it will not fix itself: wait for a manual refresh
+        self._publish(
+            slot,
+            replace(
+                slot.state,
+                error=error,
+                error_at=now,
+                failures=failures,
+                fetching=False,
+                next_poll_at=next_at,
+                changed=frozenset(),
+                became_final=False,
+            ),
+        )
+
+    def _publish(self, slot: _Slot, state: SendState) -> None:
+        slot.state = state
+        if state.key in self._slots:
+            self._on_update(state)
+
+
+def _default_client(profile: Profile) -> Fetcher:
+    from tui.core.client import SmsClient
+
+    return SmsClient(profile)

@@ -1,0 +1,41 @@
+"""Make server text safe to put on a terminal: it is data, never control sequences."""
+
+from __future__ import annotations
+
+from typing import Final
+
+
+def _build_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(0x20):  # C0 controls -> visible control pictures (ESC -> "␛")
+        table[code] = chr(0x2400 + code)
+    for code in (0x09, 0x0A, 0x0B, 0x0C, 0x0D):  # whitespace controls -> a space: one line
+        table[code] = " "
+    table[0x7F] = "\u2421"  # DEL -> "␡"
+    for code in range(0x80, 0xA0):  # C1 controls (CSI, OSC, NEL...)
+        table[code] = "\ufffd"
+    for code in (0x2028, 0x2029):  # line / paragraph separators
+        table[code] = " "
+    # Bidi embeddings, overrides, isolates and marks: dropped, so a number can't read backwards.
+    for code in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)):
+        table[code] = ""
+    for code in range(0xD800, 0xE000):  # lone surrogates cannot be written to a terminal
+        table[code] = "\ufffd"
+    return table
+
+
+_SAFE_TABLE: Final = _build_table()
+
+
+def safe_text(value: object, *, limit: int | None = None) -> str:
+    """One printable line: controls shown as symbols, bidi tricks dropped, markup left literal.
+
+    Callers still render the result as plain text (never markup); this only makes sure
+    nothing in it is an escape sequence or breaks the layout.
+    """
+    text = value if isinstance(value, str) else ("" if value is None else str(value))
+    if not text.isprintable():  # every character we replace is non-printable
+        text = text.translate(_SAFE_TABLE)
+    if limit is not None and len(text) > limit:
+        return text[: max(limit - 1, 0)] + "…"
+    return text

@@ -1,0 +1,74 @@
+"""Starting the monitor: load what is on disk, report what is wrong, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from tui.core.config import Config, Settings, config_path, load_config
+from tui.core.errors import SendwatchError
+from tui.core.history import History
+from tui.core.watchlist import WatchList
+
+
+def _open_history(path: Path | None = None) -> tuple[History | None, list[str]]:
+    try:
+        history = History(path)
+    except (SendwatchError, OSError) as exc:
+        return None, [f"Status history is off: {exc}"]
+    return history, list(history.warnings)
+
+
+def run_monitor() -> int:
+    try:
+        config = load_config()
+    except SendwatchError as exc:
+        print(f"sendwatch: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    watchlist = WatchList()
+    notes = watchlist.load()
+    history, more = _open_history()
+    notes += more
+    if not config.profiles:
+        notes.append(f"No profiles configured yet: add one to {config_path()} (see README).")
+    from tui.app import SendwatchApp
+
+    SendwatchApp(config, watchlist, history=history, banner="\n".join(notes) or None).run()
+    return 0
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """The monitor on an in-process simulator, in a throwaway directory."""
+    from tui.demo import DEMO_HEAD_START, DEMO_SECRET_ENV, demo_profile, seed_demo
+    from tui.sim import Simulator
+
+    workdir = Path(tempfile.mkdtemp(prefix="sendwatch-demo-"))
+    start = datetime.now(UTC) - timedelta(seconds=DEMO_HEAD_START)
+    sim = Simulator(seed=args.seed, time_scale=args.time_scale, start=start)
+    try:
+        sim.start()
+        os.environ[DEMO_SECRET_ENV] = Simulator.CLIENT_SECRET
+        profile = demo_profile(sim)
+        config = Config(
+            path=workdir / "config.toml",
+            settings=Settings(refresh_interval=2.0, bell=False),
+            profiles={profile.name: profile},
+        )
+        watchlist = WatchList(workdir / "watchlist.toml")
+        watchlist.load()
+        for send in seed_demo(sim):
+            watchlist.add(send)
+        history, _ = _open_history(workdir / "history.sqlite3")
+        from tui.app import SendwatchApp
+
+        banner = "Demo: six sends on a built-in simulator. Nothing here touches your config."
+        SendwatchApp(config, watchlist, history=history, banner=banner).run()
+    finally:
+        sim.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0

@@ -1,0 +1,119 @@
+"""The `?` screen: every key the caller hands in, grouped by where it works."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import ClassVar
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+__all__ = ["PALETTE_HINT", "HelpScreen"]
+
+PALETTE_HINT = "ctrl+p opens the command palette: type part of a send's label or id to jump to it."
+CLOSE_HINT = "esc, q or ? closes this list; ↑ ↓ pgup pgdn scroll it."
+
+
+def _as_binding(binding: BindingType) -> Binding:
+    if isinstance(binding, Binding):
+        return binding
+    return Binding(*binding)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists `sections` — (title, bindings) pairs — as key and description; Esc/q/? close.
+
+    Pass the bindings the way they are declared (e.g. `SomeWidget.BINDINGS`); a binding
+    with several keys ("up,k") is shown once with all of them.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="help.close"),
+        Binding("q", "close", "Close", show=False, id="help.close_q"),
+        Binding("question_mark", "close", "Close", show=False, id="help.close_question"),
+    ]
+
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+    }
+    HelpScreen > #help-dialog {
+        width: 76;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $primary;
+        border-title-color: $text;
+        border-title-style: bold;
+        background: $panel;
+    }
+    HelpScreen #help-body {
+        height: auto;
+        max-height: 100%;
+        padding: 0 1;
+        background: $panel;
+    }
+    HelpScreen .help-section {
+        padding-left: 2;
+    }
+    HelpScreen .help-title {
+        text-style: bold;
+        color: $primary;
+        margin-top: 1;
+    }
+    HelpScreen #help-palette {
+        color: $text-muted;
+    }
+    """
+
+    def __init__(
+        self,
+        sections: Sequence[tuple[str, Sequence[BindingType]]],
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.sections = [(title, [_as_binding(b) for b in bs]) for title, bs in sections]
+
+    def key_display(self, binding: Binding) -> str:
+        """All keys of a binding as the footer shows them, e.g. "↑ / k"."""
+        keys = [k.strip() for k in binding.key.split(",") if k.strip()]
+        if binding.key_display or len(keys) <= 1:
+            return self.app.get_key_display(binding)
+        return " / ".join(
+            self.app.get_key_display(Binding(k, binding.action, binding.description)) for k in keys
+        )
+
+    def _rows(self, bindings: Iterable[Binding]) -> list[tuple[str, str]]:
+        return [(self.key_display(b), b.tooltip or b.description or b.action) for b in bindings]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-dialog") as dialog:
+            dialog.border_title = Text("Keys")
+            with VerticalScroll(id="help-body"):
+                yield Static(Text(f"{PALETTE_HINT}\n{CLOSE_HINT}"), id="help-palette")
+                for n, (title, bindings) in enumerate(self.sections):
+                    yield Static(Text(title), classes="help-title", id=f"help-title-{n}")
+                    rows = self._rows(bindings)
+                    width = max((cell_len(key) for key, _ in rows), default=0)
+                    body = Text(
+                        "\n".join(
+                            f"{key}{' ' * (width - cell_len(key))}  {desc}" for key, desc in rows
+                        )
+                        or "(no keys)"
+                    )
+                    yield Static(body, classes="help-section", id=f"help-section-{n}")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#help-body", VerticalScroll).focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

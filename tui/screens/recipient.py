@@ -1,0 +1,318 @@
+"""The drill-down: one recipient's outcome, why it is that, and every carrier event.
+
+The outcome is the highest standard code seen, not the last event (DESIGN.md); this
+screen says so in words and marks the deciding event. Every string that came from the
+server is drawn as literal text after `safe_text`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import ClassVar, Final
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from tui.core import codes
+from tui.core.codes import Outcome, code_label
+from tui.core.glyphs import OUTCOME_SYMBOL
+from tui.core.model import Recipient, TrackingEvent
+from tui.core.text import safe_text
+from tui.core.timefmt import fmt_local
+
+__all__ = ["OUTCOME_SYMBOLS", "RecipientScreen", "event_summary", "why_line"]
+
+OUTCOME_SYMBOLS: Final[Mapping[Outcome, str]] = {
+    o: f"{OUTCOME_SYMBOL[o]} {o.value}" for o in Outcome
+}
+"""Word and symbol for an outcome ("✓ delivered"): never colour alone."""
+
+MARKER: Final = "▶"
+HISTORY_SHOWN: Final = 5
+"""How many observed changes are listed (the most recent); older ones are counted."""
+
+History = Callable[[str], Sequence[tuple[str, datetime]]]
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
+def _code_words(code: int) -> str:
+    info = codes.describe(code)
+    return f"{code} {info.name}" if info else f"{code} (not in the standard code table)"
+
+
+def _raw_words(event: TrackingEvent) -> str:
+    raw = " ".join(safe_text(x) for x in (event.status_code, event.message) if x)
+    return f"'{raw}'" if raw else "empty"
+
+
+def event_summary(event: TrackingEvent) -> str:
+    """An event in a few words: its standard code and name, else its raw status."""
+    if event.standard_code is not None:
+        return _code_words(event.standard_code)
+    return f"{_raw_words(event)} with no standard code"
+
+
+def why_line(recipient: Recipient) -> str:
+    """Why the recipient's outcome is what it is, in one sentence."""
+    events = recipient.events
+    if recipient.outcome_code is None:
+        return "No standard codes; showing the carrier's raw status."
+    with_code = sum(1 for e in events if e.standard_code is not None)
+    among = _plural(len(events), "event")
+    if with_code != len(events):
+        among += f", {with_code:,} with a standard code"
+    sentence = f"{_code_words(recipient.outcome_code)} is the highest standard code among {among}"
+    if len(events) == 1:
+        return f"{sentence}."
+    last = events[-1]
+    if last is recipient.deciding_event:
+        return f"{sentence} (highest wins; it is also the last event)."
+    return f"{sentence} (highest wins; the last event was {event_summary(last)})."
+
+
+class RecipientScreen(Screen[None]):
+    """One recipient of a send, chosen from `recipients` by `index`; n/p walk the list."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="recipient.back"),
+        Binding("n", "step(1)", "Next", id="recipient.next"),
+        Binding("p", "step(-1)", "Previous", id="recipient.previous"),
+        Binding("c", "copy_number", "Copy number", id="recipient.copy"),
+    ]
+
+    DEFAULT_CSS = """
+    RecipientScreen {
+        layout: vertical;
+    }
+    RecipientScreen #rc-head {
+        height: 1;
+        background: $panel;
+        padding: 0 1;
+    }
+    RecipientScreen #rc-number {
+        width: 1fr;
+        text-style: bold;
+        color: $text;
+    }
+    RecipientScreen #rc-position {
+        width: auto;
+        color: $text-muted;
+    }
+    RecipientScreen #rc-send {
+        padding: 0 1;
+        color: $text-muted;
+    }
+    RecipientScreen #rc-outcome {
+        padding: 0 1;
+        text-style: bold;
+    }
+    RecipientScreen #rc-outcome.-delivered { color: $text-success; }
+    RecipientScreen #rc-outcome.-failed { color: $text-error; }
+    RecipientScreen #rc-outcome.-pending { color: $text-warning; }
+    RecipientScreen #rc-outcome.-unknown { color: $text-muted; }
+    RecipientScreen #rc-why {
+        padding: 0 1;
+    }
+    RecipientScreen .rc-title {
+        padding: 0 1;
+        margin-top: 1;
+        text-style: bold;
+        color: $primary;
+    }
+    RecipientScreen #rc-events {
+        height: 1fr;
+        min-height: 4;
+        margin: 0 1;
+    }
+    RecipientScreen #rc-detail {
+        padding: 0 1;
+        height: auto;
+        max-height: 4;
+        color: $text-muted;
+    }
+    RecipientScreen #rc-history {
+        padding: 0 1;
+        height: auto;
+    }
+    """
+
+    def __init__(
+        self,
+        recipients: Sequence[Recipient],
+        index: int,
+        *,
+        send_name: str,
+        since: Mapping[str, datetime] | None = None,
+        history: History | None = None,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.recipients = recipients
+        self.index = max(0, min(index, len(recipients) - 1)) if recipients else 0
+        self.send_name = send_name
+        self.since = since
+        self.history = history
+
+    @property
+    def recipient(self) -> Recipient | None:
+        return self.recipients[self.index] if self.recipients else None
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="rc-head"):
+            yield Static(id="rc-number")
+            yield Static(id="rc-position")
+        yield Static(Text(f"send: {safe_text(self.send_name)}"), id="rc-send")
+        yield Static(id="rc-outcome")
+        yield Static(id="rc-why")
+        yield Static(
+            Text(f"Events, in carrier order ({MARKER} set the outcome)"), classes="rc-title"
+        )
+        table: DataTable[Text] = DataTable(id="rc-events", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static(id="rc-detail")
+        yield Static(Text("Observed by sendwatch"), classes="rc-title")
+        yield Static(id="rc-history")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#rc-events", DataTable)
+        for label, key in (
+            ("#", "n"),
+            ("status", "status"),
+            ("message", "message"),
+            ("code", "code"),
+            ("name", "name"),
+            ("description", "description"),
+        ):
+            table.add_column(Text(label), key=key)
+        self._show()
+        table.focus()
+
+    # ------------------------------------------------------------------ content
+
+    def _show(self) -> None:
+        recipient = self.recipient
+        table = self.query_one("#rc-events", DataTable)
+        table.clear()
+        position = self.query_one("#rc-position", Static)
+        if recipient is None:
+            self.query_one("#rc-number", Static).update(Text("no recipients"))
+            position.update(Text(""))
+            for part in ("#rc-outcome", "#rc-why", "#rc-detail", "#rc-history"):
+                self.query_one(part, Static).update(Text(""))
+            return
+        number = safe_text(recipient.mobile_number, limit=40)
+        self.query_one("#rc-number", Static).update(Text(number))
+        position.update(Text(f"recipient {self.index + 1:,} of {len(self.recipients):,}"))
+
+        outcome = self.query_one("#rc-outcome", Static)
+        for o in Outcome:
+            outcome.set_class(o is recipient.outcome, f"-{o.value}")
+        label = safe_text(recipient.outcome_label, limit=60)
+        if codes.describe(recipient.outcome_code) is not None:
+            label = f"{recipient.outcome_code} {label}"
+        elif recipient.outcome_code is None:
+            label = f"{label} (the carrier's raw status)"
+        words = f"{OUTCOME_SYMBOLS[recipient.outcome]} · {label}"
+        seen = self.since.get(recipient.mobile_number) if self.since else None
+        if seen is not None:
+            words += f" · since {fmt_local(seen)}"
+        outcome.update(Text(words))
+        self.query_one("#rc-why", Static).update(Text(f"Why: {why_line(recipient)}"))
+
+        deciding = recipient.deciding_event
+        deciding_row = 0
+        for i, event in enumerate(recipient.events):
+            is_deciding = event is deciding
+            if is_deciding:
+                deciding_row = i
+            info = event.code_info
+            table.add_row(
+                Text(f"{MARKER if is_deciding else ' '}{i + 1}"),
+                Text(safe_text(event.status_code, limit=16)),
+                Text(safe_text(event.message, limit=24)),
+                Text("" if event.standard_code is None else str(event.standard_code)),
+                Text(info.name if info else ""),
+                Text(safe_text(event.description, limit=60)),
+                key=str(i),
+            )
+        table.move_cursor(row=deciding_row, animate=False)
+        self._show_detail(deciding_row)
+        self._show_history(recipient)
+
+    def _show_detail(self, row: int) -> None:
+        recipient = self.recipient
+        detail = self.query_one("#rc-detail", Static)
+        if recipient is None or not 0 <= row < len(recipient.events):
+            detail.update(Text(""))
+            return
+        event = recipient.events[row]
+        info = event.code_info
+        head = f"Event {row + 1}: {event_summary(event)}"
+        if info is not None:
+            head += f" — {info.meaning}"
+        lines = [head, f"carrier: {_raw_words(event)}"]
+        if event.description:
+            lines.append(f"server: {safe_text(event.description)}")
+        detail.update(Text("\n".join(lines)))
+
+    def _show_history(self, recipient: Recipient) -> None:
+        target = self.query_one("#rc-history", Static)
+        if self.history is None:
+            target.update(Text("not available"))
+            return
+        seen = list(self.history(recipient.mobile_number))
+        if not seen:
+            target.update(Text("none recorded"))
+            return
+        lines = []
+        if len(seen) > HISTORY_SHOWN:
+            lines.append(f"… {_plural(len(seen) - HISTORY_SHOWN, 'earlier change')}")
+            seen = seen[-HISTORY_SHOWN:]
+        lines += [
+            f"{fmt_local(when)}  {safe_text(code_label(label), limit=60)}" for label, when in seen
+        ]
+        target.update(Text("\n".join(lines)))
+
+    @on(DataTable.RowHighlighted, "#rc-events")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail(event.cursor_row)
+
+    # ------------------------------------------------------------------ actions
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_step(self, delta: int) -> None:
+        target = self.index + delta
+        if not self.recipients:
+            return
+        if target < 0:
+            self.notify("This is the first recipient.", markup=False)
+            return
+        if target >= len(self.recipients):
+            self.notify("This is the last recipient.", markup=False)
+            return
+        self.index = target
+        self._show()
+
+    def action_copy_number(self) -> None:
+        recipient = self.recipient
+        if recipient is None:
+            return
+        number = safe_text(recipient.mobile_number)
+        self.app.copy_to_clipboard(number)
+        self.notify(f"Copied {number} to the clipboard.", markup=False)

@@ -1,0 +1,210 @@
+"""The detail pane: summary, status progression, counts, last error, and the grid.
+
+Each part is rebuilt from a `SendState` and repainted only when its text changed, so
+a poll that changes nothing costs nothing on the terminal.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Static
+
+from tui.core.codes import Outcome
+from tui.core.glyphs import OUTCOME_SYMBOL, STALE
+from tui.core.model import PROGRESSION, Delivery, Phase, phase_of
+from tui.core.refresher import SendState
+from tui.core.text import safe_text
+from tui.core.timefmt import fmt_duration, fmt_local
+from tui.widgets.recipient_grid import RecipientGrid
+
+OUTCOME_STYLE = {
+    Outcome.DELIVERED: "green",
+    Outcome.FAILED: "red",
+    Outcome.PENDING: "cyan",
+    Outcome.UNKNOWN: "yellow",
+}
+CURRENT_MARK = {Phase.FINISHED: ("✓", "bold green"), Phase.ERROR: ("✗", "bold red")}
+BAR_GLYPH = {
+    Outcome.DELIVERED: "█",
+    Outcome.FAILED: "▓",
+    Outcome.PENDING: "▒",
+    Outcome.UNKNOWN: "░",
+}
+
+
+def _when(delivery_raw: str | None, dt: datetime | None, mc_time: bool, now: datetime) -> str:
+    if mc_time:
+        return f"{safe_text(delivery_raw)} MC" if delivery_raw else "—"
+    return fmt_local(dt, now=now)
+
+
+def summary_text(state: SendState, *, mc_time: bool, now: datetime, interval: float) -> Text:
+    send, delivery = state.send, state.delivery
+    text = Text(no_wrap=True, overflow="ellipsis")
+    message = safe_text(delivery.message) if delivery else ""
+    text.append(message or ("(no message text)" if delivery else "waiting for the first read…"))
+    text.append("\n")
+    text.append(f"{send.kind} ", style="dim")
+    text.append(f"{send.message_id} / {send.token_id}")
+    text.append(f"  profile {send.profile}", style="dim")
+    if delivery is None:
+        return text
+    text.append("\n")
+    zone = "MC time, UTC−6" if mc_time else "local"
+    created = _when(delivery.create_date_raw, delivery.create_date, mc_time, now)
+    text.append(f"Created {created}")
+    if delivery.complete_date:
+        done = _when(delivery.complete_date_raw, delivery.complete_date, mc_time, now)
+        text.append(f" · completed {done} · took {fmt_duration(delivery.duration)}")
+    text.append(f"  ({zone}; t toggles)", style="dim")
+    text.append("\n")
+    read = fmt_local(state.fetched_at, now=now, seconds=False) if state.fetched_at else "—"
+    if delivery.phase.final:
+        text.append(f"Final read at {read}; polling stopped (r reads again)", style="dim")
+    else:
+        text.append(f"Read at {read}; polling every {interval:g}s", style="dim")
+    return text
+
+
+def step_texts(state: SendState, now: datetime) -> list[Text]:
+    """Four cells: New, Queuing, Started, then Finished or Error."""
+    phase = state.delivery.phase if state.delivery else None
+    steps = list(PROGRESSION)
+    if phase is Phase.ERROR:
+        steps[-1] = Phase.ERROR
+    seen: dict[Phase, datetime] = {}
+    for status, at in state.observed:
+        seen.setdefault(phase_of(status), at)
+    reached = steps.index(phase) if phase in steps else -1
+    cells = []
+    for i, step in enumerate(steps):
+        at = seen.get(step)
+        if step is phase:
+            mark, style = CURRENT_MARK.get(step, ("●", "bold cyan"))
+        elif i < reached:
+            mark, style = ("✓", "green") if at else ("–", "dim")
+        else:
+            mark, style = "○", "dim"
+        cell = Text(no_wrap=True, overflow="ellipsis")
+        cell.append(f"{mark} {step.value}", style=style)
+        cell.append("\n")
+        if at is None:
+            cell.append("not seen" if i < reached else "", style="dim")
+        else:
+            cell.append(fmt_local(at, now=now))
+            later = [t for t in seen.values() if t > at]
+            if later and step is not phase:
+                cell.append(f" {fmt_duration(min(later) - at)}", style="dim")
+        cells.append(cell)
+    return cells
+
+
+def counts_text(delivery: Delivery | None, width: int) -> Text:
+    text = Text(no_wrap=True, overflow="ellipsis")
+    if delivery is None:
+        return text
+    counts = delivery.counts
+    seen = len(delivery.recipients)
+    count = "—" if delivery.count is None else f"{delivery.count:,}"
+    text.append(f"Count {count}", style="bold")
+    text.append(f" · seen {seen:,}")
+    for outcome in Outcome:
+        n = counts.of(outcome)
+        if n == 0 and outcome is Outcome.UNKNOWN:
+            continue
+        pct = f" {100 * n / seen:.0f}%" if seen and n else ""
+        text.append(" · ")
+        text.append(
+            f"{OUTCOME_SYMBOL[outcome]}{n:,} {outcome.value}{pct}", style=OUTCOME_STYLE[outcome]
+        )
+    text.append("\n")
+    bar_width = max(width - 2, 10)
+    if seen:
+        used = 0
+        for outcome in Outcome:
+            cells = round(bar_width * counts.of(outcome) / seen)
+            cells = min(cells, bar_width - used)
+            used += cells
+            text.append(BAR_GLYPH[outcome] * cells, style=OUTCOME_STYLE[outcome])
+    else:
+        text.append("no recipients seen yet", style="dim")
+    return text
+
+
+def problem_text(state: SendState, now: datetime) -> Text:
+    text = Text()
+    if state.error is None and state.warning is None:
+        return text
+    if state.error is not None:
+        text.append(f"{STALE} ", style="bold yellow")
+        text.append(f"Fetch failed at {fmt_local(state.error_at, now=now)}: ", style="bold")
+        text.append(safe_text(str(state.error), limit=300))
+        if state.delivery is not None:
+            text.append(
+                f"\n  Showing the last good read from {fmt_local(state.fetched_at, now=now)}."
+            )
+        if state.next_poll_at is not None:
+            text.append(
+                f" Retry {state.failures} at {fmt_local(state.next_poll_at, now=now)}.", style="dim"
+            )
+        else:
+            text.append(" Not retrying: r tries again.", style="dim")
+    if state.warning:
+        text.append(f"\n{STALE} {safe_text(state.warning, limit=200)}", style="yellow")
+    return text
+
+
+class SendDetail(Vertical):
+    """Shows one send; `show()` is cheap to call on every refresher update."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._shown: dict[str, str] = {}
+        self.mc_time = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="summary")
+        with Horizontal(id="stepper"):
+            for n in range(4):
+                yield Static(classes="step", id=f"step-{n}")
+        yield Static(id="counts")
+        yield Static(id="problem")
+        yield RecipientGrid(id="grid")
+
+    @property
+    def grid(self) -> RecipientGrid:
+        return self.query_one(RecipientGrid)
+
+    def _put(self, widget_id: str, text: Text) -> None:
+        """Update a Static only if its text changed."""
+        key = repr((text.plain, text.spans))
+        if self._shown.get(widget_id) == key:
+            return
+        self._shown[widget_id] = key
+        widget = self.query_one(f"#{widget_id}", Static)
+        widget.update(text)
+        if widget_id == "problem":
+            widget.display = bool(text.plain)
+
+    def show(self, state: SendState, *, now: datetime, interval: float, data_changed: bool) -> None:
+        self._put("summary", summary_text(state, mc_time=self.mc_time, now=now, interval=interval))
+        for n, cell in enumerate(step_texts(state, now)):
+            self._put(f"step-{n}", cell)
+        self._put("counts", counts_text(state.delivery, self.size.width or 60))
+        self._put("problem", problem_text(state, now))
+        if data_changed:
+            delivery = state.delivery
+            self.grid.set_data(delivery.recipients if delivery else (), state.since)
+            if delivery is None:
+                self.grid.set_empty_message("Waiting for the first read…")
+            elif not delivery.recipients:
+                self.grid.set_empty_message(
+                    f"No tracking events yet (status {safe_text(delivery.status)})"
+                )
+
+    def clear(self) -> None:
+        self._shown.clear()

@@ -1,0 +1,129 @@
+"""The sidebar: one two-line entry per watched send, repainted only when its text changes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from tui.core.codes import Outcome
+from tui.core.glyphs import OUTCOME_SYMBOL, PHASE_SYMBOL, STALE
+from tui.core.refresher import SendState
+from tui.core.text import safe_text
+from tui.core.timefmt import fmt_local
+
+
+def entry_text(state: SendState, now: datetime | None = None, width: int = 32) -> Text:
+    """Two lines cut to `width`: status word + symbol and the name; counts and last read."""
+    name = safe_text(state.send.display_name)
+    delivery = state.delivery
+    line = Text()
+    if delivery is None:
+        if state.error is not None:
+            line.append("✗ failed   ", style="bold red")
+        else:
+            line.append("… loading  ", style="dim")
+    else:
+        phase = delivery.phase
+        word = safe_text(delivery.status, limit=9)
+        style = {"Finished": "green", "Error": "bold red", "Started": "cyan"}.get(phase, "")
+        line.append(f"{PHASE_SYMBOL[phase]} {word:<9}", style=style)
+    line.append(name, style="bold")
+    line.truncate(width, overflow="ellipsis")
+    second = Text()
+    if delivery is not None:
+        counts = delivery.counts
+        for outcome, style in (
+            (Outcome.DELIVERED, "green"),
+            (Outcome.FAILED, "red"),
+            (Outcome.PENDING, ""),
+        ):
+            second.append(f"  {OUTCOME_SYMBOL[outcome]}{counts.of(outcome)}", style=style)
+    if state.error is not None:
+        second.append(f"  {STALE} stale" if delivery else "  see details", style="bold yellow")
+    elif state.fetched_at is not None:
+        second.append(f"  {fmt_local(state.fetched_at, now=now, seconds=False)}", style="dim")
+    second.truncate(width, overflow="ellipsis")
+    return Text("\n").join([line, second])
+
+
+class SendList(OptionList):
+    """Watched sends in watch-list order. Selection is the highlighted entry."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="sidebar.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="sidebar.up"),
+        Binding("shift+up", "move(-1)", "Move up", show=False, id="sidebar.move_up"),
+        Binding("shift+down", "move(1)", "Move down", show=False, id="sidebar.move_down"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._texts: dict[str, str] = {}
+        self._states: dict[str, SendState] = {}
+        self._order: list[str] = []
+        self._width_built = 0
+
+    @property
+    def selected_key(self) -> str | None:
+        index = self.highlighted
+        return self._order[index] if index is not None and index < len(self._order) else None
+
+    @property
+    def entry_width(self) -> int:
+        width = self.scrollable_content_region.width
+        return max(width - 2, 12) if width else 30
+
+    def set_sends(self, states: Iterable[SendState], selected: str | None = None) -> None:
+        """Replace every entry (start, add, remove, reorder): rare, so a full rebuild is fine."""
+        self._states = {s.key: s for s in states}
+        self._order = list(self._states)
+        self._rebuild()
+        if self._order:
+            index = self._order.index(selected) if selected in self._order else 0
+            self.highlighted = index
+
+    def _rebuild(self) -> None:
+        width = self.entry_width
+        texts = {key: entry_text(s, width=width) for key, s in self._states.items()}
+        self._texts = {key: text.plain for key, text in texts.items()}
+        highlighted = self.highlighted
+        self.set_options(Option(text, id=key) for key, text in texts.items())
+        if highlighted is not None and highlighted < len(self._order):
+            self.highlighted = highlighted
+
+    def on_resize(self) -> None:
+        if self._order and self._width_built != self.entry_width:
+            self._width_built = self.entry_width
+            self._rebuild()
+
+    def update_state(self, state: SendState, now: datetime | None = None) -> bool:
+        """Repaint one entry, only when what it shows changed. True if it repainted."""
+        if state.key not in self._texts:
+            return False
+        self._states[state.key] = state
+        text = entry_text(state, now, self.entry_width)
+        if self._texts[state.key] == text.plain:
+            return False
+        self._texts[state.key] = text.plain
+        self.replace_option_prompt(state.key, text)
+        return True
+
+    def select_key(self, key: str) -> None:
+        if key in self._order:
+            self.highlighted = self._order.index(key)
+
+    def action_move(self, delta: int) -> None:
+        self.post_message(self.MoveRequested(delta))
+
+    class MoveRequested(Message):
+        """Shift+arrow: the app reorders the watch list and persists it."""
+
+        def __init__(self, delta: int) -> None:
+            super().__init__()
+            self.delta = delta
