@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tui.sim import Simulator
+
 
 @pytest.fixture(autouse=True)
 def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -28,10 +30,8 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def sim() -> Iterator["Simulator"]:  # noqa: F821
+def sim() -> Iterator[Simulator]:
     """A simulator on 127.0.0.1 with time frozen: tests move it with `sim.advance()`."""
-    from tui.sim import Simulator
-
     s = Simulator(seed=1, time_scale=0)
     s.start()
     try:

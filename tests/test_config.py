@@ -153,7 +153,8 @@ def test_not_utf8_is_reported_with_its_line(tmp_path: Path) -> None:
 MISTAKES = [
     # (toml appended to OAUTH or standalone, expected key path, expected words, line)
     (OAUTH + "timeout = '15'\n", "profiles.acme.timeout", "must be a number, not a string", 6),
-    (OAUTH + "timeout = -1\n", "profiles.acme.timeout", "more than 0", 6),
+    (OAUTH + "timeout = -1\n", "profiles.acme.timeout", "above 0, not -1", 6),
+    (OAUTH + "timeout = inf\n", "profiles.acme.timeout", "finite number of seconds", 6),
     (OAUTH + "token_in_query = 1\n", "profiles.acme.token_in_query", "true or false", 6),
     (OAUTH.replace('"oauth2"', '"saml"'), "profiles.acme.auth", "unknown auth mode 'saml'", 2),
     (OAUTH + "client_secert_env = 'X'\n", "profiles.acme.client_secert_env", "did you mean", 6),
@@ -181,7 +182,8 @@ MISTAKES = [
     ("[profiles]\nacme = 'x'\n", "profiles.acme", "must be a table, not a string", 2),
     ("colour = true\n", "colour", "unknown key", 1),
     ("[settings]\nbell = 'yes'\n", "settings.bell", "true or false, not a string", 2),
-    ("[settings]\nrefresh_interval = 0\n", "settings.refresh_interval", "more than 0", 2),
+    ("[settings]\nrefresh_interval = 0\n", "settings.refresh_interval", "above 0", 2),
+    ("[settings]\nrefresh_interval = nan\n", "settings.refresh_interval", "not nan", 2),
     ("[settings]\nmax_concurrency = 2.5\n", "settings.max_concurrency", "whole number", 2),
     ("[settings]\nmax_concurrency = 0\n", "settings.max_concurrency", "at least 1", 2),
     ("[settings]\nrefresh = 5\n", "settings.refresh", "did you mean 'refresh_interval'", 2),

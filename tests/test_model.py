@@ -1,4 +1,4 @@
-"""Parsing Deliveries bodies: the seed example, both shapes, and everything a server may get wrong."""
+"""Parsing Deliveries bodies: the seed example, both shapes, and what a server gets wrong."""
 
 from __future__ import annotations
 

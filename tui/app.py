@@ -100,7 +100,14 @@ class SendwatchApp(App[None]):
         Binding(
             "d", "remove", "Remove", tooltip="Stop watching the selected send", id="app.remove"
         ),
-        Binding("u", "undo", "Undo", tooltip="Bring back the last removed send", id="app.undo"),
+        Binding(
+            "u",
+            "undo",
+            "Undo",
+            show=False,
+            tooltip="Bring back the last removed send",
+            id="app.undo",
+        ),
         Binding("r", "refresh", "Refresh", tooltip="Read the selected send now", id="app.refresh"),
         Binding("p", "pause", "Pause", tooltip="Pause or resume all polling", id="app.pause"),
         Binding(
@@ -136,6 +143,7 @@ class SendwatchApp(App[None]):
         self._states: dict[str, SendState] = {}
         self._undo: list[tuple[int, WatchedSend]] = []
         self._selection_timer: Timer | None = None
+        self._selected_key: str | None = watchlist.selected
 
     # ---- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -242,6 +250,7 @@ class SendwatchApp(App[None]):
     # ---- selection ---------------------------------------------------------------
     @on(OptionList.OptionHighlighted, "#sidebar")
     def _on_highlight(self) -> None:
+        self._selected_key = self.send_list.selected_key
         self.detail.clear()
         self._show_selected(data_changed=True)
         self._update_subtitle()
@@ -254,7 +263,7 @@ class SendwatchApp(App[None]):
         self.detail.grid.focus()
 
     def _save_selection(self) -> None:
-        key = self.send_list.selected_key
+        key = self._selected_key
         if key != self.watchlist.selected:
             self._guard(lambda: self.watchlist.select(key))
 

@@ -49,6 +49,7 @@ def seed_demo(sim: Simulator) -> list[WatchedSend]:
     mixed = sim.create_send(reminders, 120, unsubscribed=4)
     resets = sim.add_message("Your password reset code is 481516.")
     broken = sim.create_send(resets, 60, error=True)
+    # Someone pasted a token id from another business unit next to our message id.
     sim.add_client(*OTHER_CLIENT)
     theirs = sim.add_message("Flash sale: 20% off today only!", client_id=OTHER_CLIENT[0])
     foreign = sim.create_send(theirs, 25, client_id=OTHER_CLIENT[0])
@@ -68,6 +69,6 @@ def seed_demo(sim: Simulator) -> list[WatchedSend]:
         watched(reminders, mixed, "Appointment reminders"),
         watched(campaign, large, "Black Friday blast (20,000)"),
         watched(resets, broken, "Password resets"),
-        watched(theirs, foreign, "Flash sale (another BU's token)"),
+        watched(reminders, foreign, "Reminders? (another BU's token)"),
         watched(alerts, flaky, "Service alert (flaky server)"),
     ]

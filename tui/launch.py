@@ -27,11 +27,11 @@ def _open_history(path: Path | None = None) -> tuple[History | None, list[str]]:
 def run_monitor() -> int:
     try:
         config = load_config()
+        watchlist = WatchList()
+        notes = watchlist.load()
     except SendwatchError as exc:
         print(f"sendwatch: error: {exc}", file=sys.stderr)
         return exc.exit_code
-    watchlist = WatchList()
-    notes = watchlist.load()
     history, more = _open_history()
     notes += more
     if not config.profiles:

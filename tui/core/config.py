@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import math
 import os
 import re
 import shlex
@@ -273,8 +274,7 @@ def _check_types(
 
 def _settings(src: _Source, raw: dict[str, Any]) -> Settings:
     _check_types(src, ("settings",), raw, _SETTINGS_SCHEMA)
-    if raw.get("refresh_interval", 1) <= 0:
-        raise src.error(("settings", "refresh_interval"), "must be more than 0 seconds")
+    _check_seconds(src, ("settings", "refresh_interval"), raw.get("refresh_interval", 1))
     if raw.get("max_concurrency", 1) < 1:
         raise src.error(("settings", "max_concurrency"), "must be at least 1")
     if "refresh_interval" in raw:
@@ -318,8 +318,13 @@ def _check_values(src: _Source, keypath: tuple[str, ...], table: Mapping[str, An
             raise src.error((*keypath, key), "must be the name of an environment variable")
     if "client_secret_command" in table:
         _check_command(src, (*keypath, "client_secret_command"), table["client_secret_command"])
-    if table.get("timeout", 1) <= 0:
-        raise src.error((*keypath, "timeout"), "must be more than 0 seconds")
+    _check_seconds(src, (*keypath, "timeout"), table.get("timeout", 1))
+
+
+def _check_seconds(src: _Source, keypath: tuple[str, ...], value: float) -> None:
+    """TOML allows nan and inf: either would make a poll loop spin or never time out."""
+    if not (math.isfinite(value) and value > 0):
+        raise src.error(keypath, f"must be a finite number of seconds above 0, not {value}")
 
 
 def _is_http_url(value: str) -> bool:

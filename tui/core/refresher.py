@@ -13,7 +13,7 @@ import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from tui.core.config import Config, Profile
 from tui.core.errors import ConfigError, RateLimited, SendwatchError, ServerError
@@ -24,6 +24,10 @@ from tui.core.watchlist import WatchedSend
 log = logging.getLogger("sendwatch.refresher")
 
 MAX_BACKOFF = 300.0
+
+
+_EVENTS_CLEARED: dict[str, Any] = {"changed": frozenset(), "became_final": False}
+"""A republished state carries no news: nothing changed, nothing just finished."""
 
 
 class Fetcher(Protocol):
@@ -146,7 +150,7 @@ class Refresher:
         """A label edit: same key, new metadata; republish without fetching."""
         slot = self._slots.get(send.key)
         if slot:
-            self._publish(slot, replace(slot.state, send=send, changed=frozenset()))
+            self._publish(slot, replace(slot.state, send=send, **_EVENTS_CLEARED))
 
     def unwatch(self, key: str) -> None:
         slot = self._slots.pop(key, None)
@@ -184,8 +188,16 @@ class Refresher:
 
     async def _loop(self, slot: _Slot) -> None:
         while True:
-            await self._wait_until_due(slot)
-            await self._poll(slot)
+            forced = await self._wait_until_due(slot)
+            async with self._semaphore:
+                # Pause or Retry-After may have come while this poll queued for a slot.
+                if forced or slot.forced or self._is_due(slot):
+                    slot.forced = False
+                    await self._poll(slot)
+
+    def _is_due(self, slot: _Slot) -> bool:
+        delay = self._delay(slot)
+        return delay is not None and delay <= 0
 
     def _delay(self, slot: _Slot) -> float | None:
         if self.paused or slot.due is None:
@@ -194,15 +206,16 @@ class Refresher:
         resume = max(slot.due, self._profile_pause.get(slot.state.send.profile, 0.0))
         return resume - loop_now
 
-    async def _wait_until_due(self, slot: _Slot) -> None:
+    async def _wait_until_due(self, slot: _Slot) -> bool:
+        """Sleep until the next poll is due; True when a manual refresh woke us."""
         while True:
             slot.kick.clear()
             if slot.forced:
                 slot.forced = False
-                return
+                return True
             delay = self._delay(slot)
             if delay is not None and delay <= 0:
-                return
+                return False
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(slot.kick.wait(), delay)
 
@@ -219,18 +232,17 @@ class Refresher:
 
     async def _poll(self, slot: _Slot) -> None:
         send = slot.state.send
-        async with self._semaphore:
-            self._publish(slot, replace(slot.state, fetching=True, changed=frozenset()))
-            try:
-                client = self._client(send.profile)
-                delivery = await client.fetch(send.kind, send.message_id, send.token_id)
-            except SendwatchError as exc:
-                self._failed(slot, exc)
-                return
-            except Exception as exc:  # a bug must not kill the loop of every send
-                log.exception("unexpected error polling %s", send.key)
-                self._failed(slot, SendwatchError(f"internal error: {type(exc).__name__}"))
-                return
+        self._publish(slot, replace(slot.state, fetching=True, **_EVENTS_CLEARED))
+        try:
+            client = self._client(send.profile)
+            delivery = await client.fetch(send.kind, send.message_id, send.token_id)
+        except SendwatchError as exc:
+            self._failed(slot, exc)
+            return
+        except Exception as exc:  # a bug must not kill the loop of every send
+            log.exception("unexpected error polling %s", send.key)
+            self._failed(slot, SendwatchError(f"internal error: {type(exc).__name__}"))
+            return
         await self._succeeded(slot, delivery)
 
     async def _succeeded(self, slot: _Slot, delivery: Delivery) -> None:

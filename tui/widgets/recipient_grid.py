@@ -80,6 +80,7 @@ _NUMBER_MIN, _NUMBER_MAX = 6, 20
 _CODE_MIN, _CODE_MAX = 11, 30
 _MESSAGE_MIN: Final = 14
 _GAP: Final = 1  # blank cells to the left of every column
+_DROP_ORDER: Final = (_MESSAGE, _EVENTS)  # left out, in this order, when the grid is narrow
 
 _SAMPLE_HEAD: Final = 512
 _SAMPLE_TAIL: Final = 128
@@ -450,23 +451,48 @@ class RecipientGrid(ScrollView, can_focus=True):
             self.virtual_size = Size(self._min_width(), self.virtual_size.height)
         return grew
 
-    def _fixed_width(self) -> int:
-        """Cells taken by everything except the code and message columns."""
-        return self._number_width + _OUTCOME_WIDTH + _EVENTS_WIDTH + _SINCE_WIDTH + 6 * _GAP + 1
+    def _needed(self, hidden: frozenset[int]) -> int:
+        """Cells a line needs with `hidden` columns left out (code and message at minimum)."""
+        widths = {
+            _NUMBER: self._number_width,
+            _OUTCOME: _OUTCOME_WIDTH,
+            _CODE: _CODE_MIN,
+            _MESSAGE: _MESSAGE_MIN,
+            _EVENTS: _EVENTS_WIDTH,
+            _SINCE: _SINCE_WIDTH,
+        }
+        shown = [w for column, w in widths.items() if column not in hidden]
+        return sum(shown) + len(shown) * _GAP + 1
+
+    def _hidden(self, total: int) -> frozenset[int]:
+        """Columns dropped so a narrow grid still shows number, outcome, code and since."""
+        hidden: frozenset[int] = frozenset()
+        for column in _DROP_ORDER:
+            if self._needed(hidden) <= total:
+                break
+            hidden |= {column}
+        return hidden
 
     def _min_width(self) -> int:
-        return self._fixed_width() + _CODE_MIN + _MESSAGE_MIN
+        return self._needed(frozenset(_DROP_ORDER))
 
     def _widths(self, total: int) -> tuple[int, ...]:
         """Column widths for a line `total` cells wide; code and message share the rest."""
-        rest = total - self._fixed_width()
-        code = min(self._code_width, max(_CODE_MIN, rest - _MESSAGE_MIN))
+        hidden = self._hidden(total)
+        rest = total - self._needed(hidden) + _CODE_MIN
+        message = 0
+        if _MESSAGE not in hidden:
+            rest += _MESSAGE_MIN
+            code = min(self._code_width, max(_CODE_MIN, rest - _MESSAGE_MIN))
+            message = max(_MESSAGE_MIN, rest - code)
+        else:
+            code = max(_CODE_MIN, min(self._code_width, rest))
         return (
             self._number_width,
             _OUTCOME_WIDTH,
             code,
-            max(_MESSAGE_MIN, rest - code),
-            _EVENTS_WIDTH,
+            message,
+            0 if _EVENTS in hidden else _EVENTS_WIDTH,
             _SINCE_WIDTH,
         )
 
@@ -573,6 +599,8 @@ class RecipientGrid(ScrollView, can_focus=True):
         gap = " " * _GAP
         segments: list[Segment] = []
         for column, (text, width, style) in enumerate(zip(texts, widths, styles, strict=True)):
+            if width == 0:
+                continue
             segments.append(Segment(gap, fill))
             segments.append(Segment(_fit(text, width, right=column == _EVENTS), style))
         return Strip(segments).adjust_cell_length(total, fill)

@@ -60,6 +60,8 @@ def summary_text(state: SendState, *, mc_time: bool, now: datetime, interval: fl
     if delivery.complete_date:
         done = _when(delivery.complete_date_raw, delivery.complete_date, mc_time, now)
         text.append(f" · completed {done} · took {fmt_duration(delivery.duration)}")
+    elif delivery.create_date and state.fetched_at:
+        text.append(f" · {fmt_duration(state.fetched_at - delivery.create_date)} in at last read")
     text.append(f"  ({zone}; t toggles)", style="dim")
     text.append("\n")
     read = fmt_local(state.fetched_at, now=now, seconds=False) if state.fetched_at else "—"
@@ -103,58 +105,66 @@ def step_texts(state: SendState, now: datetime) -> list[Text]:
     return cells
 
 
-def counts_text(delivery: Delivery | None, width: int) -> Text:
-    text = Text(no_wrap=True, overflow="ellipsis")
-    if delivery is None:
-        return text
-    counts = delivery.counts
-    seen = len(delivery.recipients)
-    count = "—" if delivery.count is None else f"{delivery.count:,}"
-    text.append(f"Count {count}", style="bold")
-    text.append(f" · seen {seen:,}")
+def _outcomes_line(delivery: Delivery, percentages: bool) -> Text:
+    counts, seen = delivery.counts, len(delivery.recipients)
+    text = Text()
     for outcome in Outcome:
         n = counts.of(outcome)
         if n == 0 and outcome is Outcome.UNKNOWN:
             continue
-        pct = f" {100 * n / seen:.0f}%" if seen and n else ""
-        text.append(" · ")
+        pct = f" {100 * n / seen:.0f}%" if percentages and seen and n else ""
+        if text:
+            text.append(" · ")
         text.append(
-            f"{OUTCOME_SYMBOL[outcome]}{n:,} {outcome.value}{pct}", style=OUTCOME_STYLE[outcome]
+            f"{OUTCOME_SYMBOL[outcome]} {n:,} {outcome.value}{pct}", style=OUTCOME_STYLE[outcome]
         )
-    text.append("\n")
-    bar_width = max(width - 2, 10)
-    if seen:
-        used = 0
-        for outcome in Outcome:
-            cells = round(bar_width * counts.of(outcome) / seen)
-            cells = min(cells, bar_width - used)
-            used += cells
-            text.append(BAR_GLYPH[outcome] * cells, style=OUTCOME_STYLE[outcome])
-    else:
-        text.append("no recipients seen yet", style="dim")
     return text
 
 
+def counts_text(delivery: Delivery | None, width: int) -> Text:
+    """Outcome counts in words (percentages when they fit), then a bar with the totals."""
+    if delivery is None:
+        return Text()
+    line = _outcomes_line(delivery, percentages=True)
+    if line.cell_len > width:
+        line = _outcomes_line(delivery, percentages=False)
+    seen = len(delivery.recipients)
+    count = "—" if delivery.count is None else f"{delivery.count:,}"
+    totals = f" {seen:,} seen of {count}"
+    bar = Text()
+    bar_width = max(width - len(totals) - 1, 8)
+    if seen:
+        used = 0
+        for outcome in Outcome:
+            cells = min(round(bar_width * delivery.counts.of(outcome) / seen), bar_width - used)
+            used += cells
+            bar.append(BAR_GLYPH[outcome] * cells, style=OUTCOME_STYLE[outcome])
+        bar.append("·" * (bar_width - used), style="dim")
+    else:
+        bar.append("·" * bar_width, style="dim")
+    bar.append(totals, style="bold")
+    return Text("\n").join([line, bar])
+
+
 def problem_text(state: SendState, now: datetime) -> Text:
+    """The last error and what happens next; empty when the last fetch worked."""
     text = Text()
-    if state.error is None and state.warning is None:
-        return text
     if state.error is not None:
-        text.append(f"{STALE} ", style="bold yellow")
-        text.append(f"Fetch failed at {fmt_local(state.error_at, now=now)}: ", style="bold")
+        text.append(f"{STALE} Fetch failed at {fmt_local(state.error_at, now=now)}: ", style="bold")
         text.append(safe_text(str(state.error), limit=300))
+        notes = []
         if state.delivery is not None:
-            text.append(
-                f"\n  Showing the last good read from {fmt_local(state.fetched_at, now=now)}."
-            )
+            notes.append(f"Showing the last good read from {fmt_local(state.fetched_at, now=now)}.")
         if state.next_poll_at is not None:
-            text.append(
-                f" Retry {state.failures} at {fmt_local(state.next_poll_at, now=now)}.", style="dim"
-            )
+            times = "once" if state.failures == 1 else f"{state.failures} times in a row"
+            notes.append(f"Failed {times}; next try at {fmt_local(state.next_poll_at, now=now)}.")
         else:
-            text.append(" Not retrying: r tries again.", style="dim")
+            notes.append("Not retrying on its own: press r to try again.")
+        text.append("\n" + " ".join(notes), style="dim")
     if state.warning:
-        text.append(f"\n{STALE} {safe_text(state.warning, limit=200)}", style="yellow")
+        if text:
+            text.append("\n")
+        text.append(f"{STALE} {safe_text(state.warning, limit=200)}", style="yellow")
     return text
 
 
@@ -164,6 +174,7 @@ class SendDetail(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._shown: dict[str, str] = {}
+        self._state: SendState | None = None
         self.mc_time = False
 
     def compose(self) -> ComposeResult:
@@ -190,11 +201,17 @@ class SendDetail(Vertical):
         if widget_id == "problem":
             widget.display = bool(text.plain)
 
+    def on_resize(self) -> None:
+        if self._state is not None:
+            counts = self.query_one("#counts")
+            self._put("counts", counts_text(self._state.delivery, counts.size.width or 60))
+
     def show(self, state: SendState, *, now: datetime, interval: float, data_changed: bool) -> None:
+        self._state = state
         self._put("summary", summary_text(state, mc_time=self.mc_time, now=now, interval=interval))
         for n, cell in enumerate(step_texts(state, now)):
             self._put(f"step-{n}", cell)
-        self._put("counts", counts_text(state.delivery, self.size.width or 60))
+        self._put("counts", counts_text(state.delivery, self.query_one("#counts").size.width or 60))
         self._put("problem", problem_text(state, now))
         if data_changed:
             delivery = state.delivery

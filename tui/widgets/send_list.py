@@ -13,43 +13,46 @@ from textual.widgets.option_list import Option
 
 from tui.core.codes import Outcome
 from tui.core.glyphs import OUTCOME_SYMBOL, PHASE_SYMBOL, STALE
+from tui.core.model import Phase
 from tui.core.refresher import SendState
 from tui.core.text import safe_text
 from tui.core.timefmt import fmt_local
 
+PHASE_STYLE = {
+    Phase.FINISHED: "green",
+    Phase.ERROR: "bold red",
+    Phase.STARTED: "cyan",
+    Phase.QUEUING: "cyan",
+}
+
 
 def entry_text(state: SendState, now: datetime | None = None, width: int = 32) -> Text:
-    """Two lines cut to `width`: status word + symbol and the name; counts and last read."""
-    name = safe_text(state.send.display_name)
+    """Two lines cut to `width`: symbol and name; status word, counts, last good read."""
     delivery = state.delivery
-    line = Text()
+    first, second = Text(), Text()
     if delivery is None:
-        if state.error is not None:
-            line.append("✗ failed   ", style="bold red")
-        else:
-            line.append("… loading  ", style="dim")
+        symbol, word, style = (
+            ("✗", "failed", "bold red") if state.error else ("…", "loading", "dim")
+        )
     else:
-        phase = delivery.phase
-        word = safe_text(delivery.status, limit=9)
-        style = {"Finished": "green", "Error": "bold red", "Started": "cyan"}.get(phase, "")
-        line.append(f"{PHASE_SYMBOL[phase]} {word:<9}", style=style)
-    line.append(name, style="bold")
-    line.truncate(width, overflow="ellipsis")
-    second = Text()
+        symbol, word = PHASE_SYMBOL[delivery.phase], safe_text(delivery.status, limit=10)
+        style = PHASE_STYLE.get(delivery.phase, "")
+    first.append(f"{symbol} ", style=style)
+    first.append(safe_text(state.send.display_name), style="bold")
+    first.truncate(width, overflow="ellipsis")
+    second.append(f"  {word}", style=style)
     if delivery is not None:
         counts = delivery.counts
-        for outcome, style in (
-            (Outcome.DELIVERED, "green"),
-            (Outcome.FAILED, "red"),
-            (Outcome.PENDING, ""),
-        ):
-            second.append(f"  {OUTCOME_SYMBOL[outcome]}{counts.of(outcome)}", style=style)
+        for outcome, tint in ((Outcome.DELIVERED, "green"), (Outcome.FAILED, "red")):
+            second.append(f" {OUTCOME_SYMBOL[outcome]}{counts.of(outcome):,}", style=tint)
+        if counts.pending:
+            second.append(f" {OUTCOME_SYMBOL[Outcome.PENDING]}{counts.pending:,}")
     if state.error is not None:
-        second.append(f"  {STALE} stale" if delivery else "  see details", style="bold yellow")
+        second.append(f" {STALE} stale" if delivery else " (see details)", style="bold yellow")
     elif state.fetched_at is not None:
-        second.append(f"  {fmt_local(state.fetched_at, now=now, seconds=False)}", style="dim")
+        second.append(f" {fmt_local(state.fetched_at, now=now, seconds=False)}", style="dim")
     second.truncate(width, overflow="ellipsis")
-    return Text("\n").join([line, second])
+    return Text("\n").join([first, second])
 
 
 class SendList(OptionList):
