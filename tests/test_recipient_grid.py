@@ -10,7 +10,9 @@ from textual.strip import Strip
 
 from tui.core.codes import Outcome, outcome_of
 from tui.core.model import Recipient, TrackingEvent, group_recipients
-from tui.widgets.recipient_grid import RecipientGrid, format_since, safe_cell
+from tui.core.text import safe_text
+from tui.core.timefmt import fmt_short
+from tui.widgets.recipient_grid import RecipientGrid
 
 SIZE = (120, 40)
 HOSTILE = "\x1b[31mred\x1b]0;title\x07 [bold]x[/bold]"
@@ -419,16 +421,16 @@ async def test_hostile_carrier_message_is_shown_literally() -> None:
 
 
 def test_safe_cell_replaces_every_control_character() -> None:
-    assert safe_cell(HOSTILE) == "␛[31mred␛]0;title␇ [bold]x[/bold]"
-    assert safe_cell("a\r\nb\tc") == "a  b c"
-    assert safe_cell("x\u009b31m\u0085y") == "x\ufffd31m\ufffdy"
-    assert safe_cell("\u202eabc\u2066d\u2069\u200f") == "abcd"
-    assert safe_cell("line\u2028two") == "line two"
-    assert safe_cell("bad\ud800") == "bad\ufffd"
-    assert safe_cell("del\x7f") == "del␡"
-    assert safe_cell("plain [b]text[/b] ✓") == "plain [b]text[/b] ✓"
-    assert safe_cell(None) == ""
-    assert safe_cell(42) == "42"
+    assert safe_text(HOSTILE) == "␛[31mred␛]0;title␇ [bold]x[/bold]"
+    assert safe_text("a\r\nb\tc") == "a  b c"
+    assert safe_text("x\u009b31m\u0085y") == "x\ufffd31m\ufffdy"
+    assert safe_text("\u202eabc\u2066d\u2069\u200f") == "abcd"
+    assert safe_text("line\u2028two") == "line two"
+    assert safe_text("bad\ud800") == "bad\ufffd"
+    assert safe_text("del\x7f") == "del␡"
+    assert safe_text("plain [b]text[/b] ✓") == "plain [b]text[/b] ✓"
+    assert safe_text(None) == ""
+    assert safe_text(42) == "42"
 
 
 # ---------------------------------------------------------------- cells
@@ -459,10 +461,10 @@ async def test_row_shows_outcome_word_code_name_events_and_since() -> None:
 
 def test_format_since_is_compact_local_time() -> None:
     when = datetime(2024, 11, 25, 19, 20, 4).astimezone()
-    assert format_since(when, when.date()) == "19:20:04"
-    assert format_since(when, when.date() + timedelta(days=3)) == "Nov 25 19:20"
-    assert format_since(when, date(2026, 1, 1)) == "2024-11-25"
-    assert format_since(None) == ""
+    assert fmt_short(when, when.date()) == "19:20:04"
+    assert fmt_short(when, when.date() + timedelta(days=3)) == "Nov 25 19:20"
+    assert fmt_short(when, date(2026, 1, 1)) == "2024-11-25"
+    assert fmt_short(None, date(2026, 1, 1)) == ""
 
 
 async def test_empty_state_shows_a_centred_message() -> None:

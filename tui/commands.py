@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import functools
 import json
+import math
 import os
 import sys
 import time
@@ -152,7 +153,7 @@ def _report(args: argparse.Namespace, profile: Profile, delivery: Delivery) -> i
     if args.json:
         body = {"messageId": args.message_id, "tokenId": args.token_id}
         body |= {"kind": KINDS[args.kind].value, "profile": profile.name}
-        print(json.dumps(body | delivery_json(delivery), indent=2, ensure_ascii=False))
+        print(json.dumps(body | delivery_json(delivery), indent=2))
     else:
         header = (
             f"{args.message_id} / {args.token_id}  ({KINDS[args.kind]}, profile {profile.name})"
@@ -171,8 +172,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     check_id("message id", args.message_id)
     check_id("token id", args.token_id)
-    if args.timeout <= 0 or (args.interval is not None and args.interval <= 0):
-        raise UsageError("--timeout and --interval must be positive")
+    bad_interval = args.interval is not None and not 0 < args.interval < math.inf
+    if not args.timeout > 0 or bad_interval:  # `not >` also catches nan
+        raise UsageError("--timeout and --interval must be positive numbers of seconds")
     profile = pick_profile(load_config(), args.profile)
     return asyncio.run(_status(args, profile))
 

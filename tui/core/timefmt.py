@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 
 def local(dt: datetime) -> datetime:
@@ -22,6 +22,18 @@ def fmt_local(dt: datetime | None, *, now: datetime | None = None, seconds: bool
     if here.year == today.year:
         return f"{here.strftime('%b')} {here.day:2d} {clock}"
     return f"{here.strftime('%Y-%m-%d')} {clock}"
+
+
+def fmt_short(dt: datetime | None, today: date) -> str:
+    """For narrow columns: `19:20:04` today, `Nov 25 19:20` this year, else the date."""
+    if dt is None:
+        return ""
+    here = local(dt)
+    if here.date() == today:
+        return here.strftime("%H:%M:%S")
+    if here.year == today.year:
+        return here.strftime("%b %d %H:%M")
+    return here.strftime("%Y-%m-%d")
 
 
 def fmt_full(dt: datetime | None) -> str:
@@ -45,13 +57,3 @@ def fmt_duration(delta: timedelta | float | None) -> str:
     if minutes:
         return f"{sign}{minutes}m {secs:02d}s"
     return f"{sign}{secs}s"
-
-
-def fmt_age(then: datetime | None, now: datetime) -> str:
-    """How long ago, coarse enough that it need not tick every second."""
-    if then is None:
-        return "never"
-    seconds = (now - then).total_seconds()
-    if seconds < 60:
-        return "just now"
-    return f"{fmt_duration(seconds).split()[0]} ago"

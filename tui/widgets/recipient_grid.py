@@ -6,7 +6,7 @@ poll that changes nothing repaints nothing. Column widths come from a bounded sa
 rows, never from a scan of all of them.
 
 Everything a server sends (numbers, codes, carrier messages) is drawn as literal text
-after `safe_cell` has replaced control characters, so it can neither inject terminal
+after `safe_text` has replaced control characters, so it can neither inject terminal
 escape sequences nor break the layout.
 """
 
@@ -31,11 +31,9 @@ from tui.core import codes
 from tui.core.codes import Outcome
 from tui.core.model import Recipient, TrackingEvent
 from tui.core.text import safe_text
+from tui.core.timefmt import fmt_short
 
-__all__ = ["FILTER_CYCLE", "OUTCOME_LABELS", "RecipientGrid", "safe_cell"]
-
-# Kept under its old name: the grid's cells are exactly core's safe one-line text.
-safe_cell = safe_text
+__all__ = ["FILTER_CYCLE", "OUTCOME_LABELS", "RecipientGrid", "safe_text"]
 
 
 def _fit(text: str, width: int, right: bool = False) -> str:
@@ -110,19 +108,6 @@ def _carrier_text(event: TrackingEvent | None) -> str:
     return " · ".join(parts)
 
 
-def format_since(when: datetime | None, today: date | None = None) -> str:
-    """`when` in local time: "19:20:04" today, "Nov 25 19:20" this year, else a date."""
-    if when is None:
-        return ""
-    local = when.astimezone()
-    today = today or date.today()
-    if local.date() == today:
-        return local.strftime("%H:%M:%S")
-    if local.year == today.year:
-        return local.strftime("%b %d %H:%M")
-    return local.strftime("%Y-%m-%d")
-
-
 def _same_row(old: Recipient, new: Recipient) -> bool:
     """Would `new` draw exactly like `old`? (same number assumed)."""
     if old is new:
@@ -189,35 +174,24 @@ class RecipientGrid(ScrollView, can_focus=True):
         Binding("f", "cycle_filter", "Filter", id="recipient_grid.filter"),
     ]
 
-    class Selected(Message):
+    class _RowMessage(Message):
+        def __init__(
+            self, recipient: Recipient, index: int, *, grid: RecipientGrid | None = None
+        ) -> None:
+            super().__init__()
+            self.recipient = recipient
+            self.index = index
+            self.grid = grid
+
+        @property
+        def control(self) -> RecipientGrid | None:
+            return self.grid
+
+    class Selected(_RowMessage):
         """Enter (or a double click) on a recipient: the app opens its drill-down."""
 
-        def __init__(
-            self, recipient: Recipient, index: int, *, grid: RecipientGrid | None = None
-        ) -> None:
-            super().__init__()
-            self.recipient = recipient
-            self.index = index
-            self.grid = grid
-
-        @property
-        def control(self) -> RecipientGrid | None:
-            return self.grid
-
-    class CursorMoved(Message):
+    class CursorMoved(_RowMessage):
         """The cursor is on a different row or recipient."""
-
-        def __init__(
-            self, recipient: Recipient, index: int, *, grid: RecipientGrid | None = None
-        ) -> None:
-            super().__init__()
-            self.recipient = recipient
-            self.index = index
-            self.grid = grid
-
-        @property
-        def control(self) -> RecipientGrid | None:
-            return self.grid
 
     class FilterChanged(Message):
         """The outcome filter changed (None: every recipient is shown)."""
@@ -310,7 +284,7 @@ class RecipientGrid(ScrollView, can_focus=True):
 
     def set_empty_message(self, message: str) -> None:
         """What to show while there are no recipients (e.g. why the send has none yet)."""
-        message = safe_cell(message)
+        message = safe_text(message)
         if message != self._empty_message:
             self._empty_message = message
             if not self._rows:
@@ -418,12 +392,12 @@ class RecipientGrid(ScrollView, can_focus=True):
         """The six cell texts of a row, already made safe (the only per-row text work)."""
         last = recipient.events[-1] if recipient.events else None
         return (
-            safe_cell(recipient.mobile_number),
+            safe_text(recipient.mobile_number),
             OUTCOME_LABELS[recipient.outcome],
-            safe_cell(_code_text(recipient)),
-            safe_cell(_carrier_text(last)),
+            safe_text(_code_text(recipient)),
+            safe_text(_carrier_text(last)),
             str(len(recipient.events)),
-            format_since(self._since.get(recipient.mobile_number), self._today),
+            fmt_short(self._since.get(recipient.mobile_number), self._today),
         )
 
     def _measure_columns(self) -> None:

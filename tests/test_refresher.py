@@ -1,0 +1,695 @@
+"""The poll scheduler with the real SmsClient, against the simulator over HTTP.
+
+Sim time is frozen (`time_scale=0`): a send only moves when a test calls `sim.advance()`,
+while the refresher's own timers run on the real event loop with a 0.05 s interval.
+A `Meter` wraps every client the refresher builds and counts fetches as they start, so
+"no fetch happened" is exact (it does not depend on when the server logs a request).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+from collections import Counter
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tui.core.client import SmsClient
+from tui.core.config import Config, Profile, Settings
+from tui.core.errors import ConfigError, RateLimited, ServerError, TokenNotForClient
+from tui.core.history import History
+from tui.core.model import Delivery, SendKind
+from tui.core.refresher import Fetcher, Refresher, SendState
+from tui.core.watchlist import WatchedSend
+from tui.sim import Fault, Simulator
+
+INTERVAL = 0.05
+MC = SendKind.MESSAGE_CONTACT
+
+
+@pytest.fixture(autouse=True)
+def secret_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SIM_SECRET", "demo-secret")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def sim_profile(sim: Simulator, name: str = "sim") -> Profile:
+    return Profile(
+        name=name,
+        auth="oauth2",
+        auth_url=sim.url,
+        rest_url=sim.url,
+        client_id="demo-client",
+        client_secret_env="SIM_SECRET",
+    )
+
+
+def make_config(tmp_path: Path, *profiles: Profile, max_concurrency: int = 5) -> Config:
+    return Config(
+        path=tmp_path / "config.toml",
+        settings=Settings(refresh_interval=INTERVAL, max_concurrency=max_concurrency),
+        profiles={p.name: p for p in profiles},
+    )
+
+
+def watched(mid: str, tid: str, profile: str = "sim") -> WatchedSend:
+    return WatchedSend(profile=profile, message_id=mid, token_id=tid, kind=MC)
+
+
+class Meter:
+    """Shared by every wrapped client: fetches started and in flight, per token and overall."""
+
+    def __init__(self) -> None:
+        self.started: Counter[str] = Counter()
+        self.in_flight: Counter[str] = Counter()
+        self.max_per_token: Counter[str] = Counter()
+        self.total_in_flight = 0
+        self.max_total = 0
+        self.clients_built = 0
+
+    def factory(self, **client_kw: Any) -> Callable[[Profile], Fetcher]:
+        def build(profile: Profile) -> Fetcher:
+            self.clients_built += 1
+            return MeteredClient(SmsClient(profile, **client_kw), self)
+
+        return build
+
+
+class MeteredClient:
+    def __init__(self, inner: SmsClient, meter: Meter) -> None:
+        self.inner = inner
+        self.meter = meter
+
+    async def fetch(self, kind: SendKind, message_id: str, token_id: str) -> Delivery:
+        m = self.meter
+        m.started[token_id] += 1
+        m.in_flight[token_id] += 1
+        m.total_in_flight += 1
+        m.max_per_token[token_id] = max(m.max_per_token[token_id], m.in_flight[token_id])
+        m.max_total = max(m.max_total, m.total_in_flight)
+        try:
+            return await self.inner.fetch(kind, message_id, token_id)
+        finally:
+            m.in_flight[token_id] -= 1
+            m.total_in_flight -= 1
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+async def wait_for(predicate: Callable[[], Any], what: str, timeout: float = 5.0) -> Any:
+    """Poll `predicate` until it returns something truthy; fail after `timeout` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        result = predicate()
+        if result:
+            return result
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        await asyncio.sleep(0.01)
+
+
+@contextlib.asynccontextmanager
+async def running(refresher: Refresher) -> AsyncIterator[asyncio.Task[None]]:
+    task = asyncio.create_task(refresher.run())
+    try:
+        yield task
+        await asyncio.sleep(0)
+        assert not task.done(), "the refresher's run() ended by itself"
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+def reads(states: list[SendState], key: str | None = None) -> list[SendState]:
+    """Published states that are the result of a successful fetch."""
+    return [
+        s
+        for s in states
+        if (key is None or s.key == key)
+        and s.delivery is not None
+        and s.error is None
+        and not s.fetching
+        and s.fetched_at is not None
+    ]
+
+
+def latest(states: list[SendState], key: str) -> SendState | None:
+    mine = [s for s in states if s.key == key]
+    return mine[-1] if mine else None
+
+
+def status_is(states: list[SendState], key: str, status: str) -> Callable[[], SendState | None]:
+    def check() -> SendState | None:
+        for s in reversed(reads(states, key)):
+            return s if s.delivery is not None and s.delivery.status == status else None
+        return None
+
+    return check
+
+
+def dedupe(values: list[str]) -> list[str]:
+    out: list[str] = []
+    for v in values:
+        if not out or out[-1] != v:
+            out.append(v)
+    return out
+
+
+async def advance_and_read(sim: Simulator, states: list[SendState], seconds: float) -> None:
+    """Move sim time, wait for a read that shows it, then for one more (unchanged) read."""
+    seen = reads(states)[-1].delivery
+    sim.advance(seconds)
+    await wait_for(lambda: reads(states)[-1].delivery != seen, "a changed delivery")
+    n = len(reads(states))
+    await wait_for(lambda: len(reads(states)) > n, "one more read")
+
+
+async def quiet(meter: Meter, token: str, seconds: float = 0.3) -> None:
+    """Assert no fetch of `token` starts within `seconds` (after any in flight ends)."""
+    await wait_for(lambda: meter.in_flight[token] == 0, "the fetch in flight to end")
+    before = meter.started[token]
+    await asyncio.sleep(seconds)
+    assert meter.started[token] == before, f"{meter.started[token] - before} fetches"
+
+
+# --------------------------------------------------------------------------- progression
+
+
+async def test_progression_to_finished_then_stops(sim: Simulator, tmp_path: Path) -> None:
+    mid = sim.add_message()
+    tid = sim.create_send(mid, 5)
+    send = watched(mid, tid)
+    states: list[SendState] = []
+    meter = Meter()
+    refresher = Refresher(
+        make_config(tmp_path, sim_profile(sim)), states.append, client_factory=meter.factory()
+    )
+    refresher.watch(send)
+    async with running(refresher):
+        first = await wait_for(status_is(states, send.key, "New"), "New")
+        assert first.next_poll_at is not None and first.next_poll_at > first.fetched_at
+        assert not first.final
+        for step, status in ((2.5, "Queuing"), (3.0, "Started"), (3600, "Finished")):
+            sim.advance(step)
+            await wait_for(status_is(states, send.key, status), status)
+
+        done = reads(states, send.key)[-1]
+        assert done.final and done.next_poll_at is None
+        on_server = sim.stats.deliveries
+        await quiet(meter, tid)  # a final read ends polling
+        assert sim.stats.deliveries == on_server
+
+        ok = reads(states, send.key)
+        assert dedupe([s.delivery.status for s in ok if s.delivery]) == [
+            "New",
+            "Queuing",
+            "Started",
+            "Finished",
+        ]
+        flagged = [s for s in states if s.became_final]
+        assert len(flagged) == 1
+        assert flagged[0] is next(s for s in ok if s.final)
+        statuses = [name for name, _ in done.observed]
+        assert statuses == ["New", "Queuing", "Started", "Finished"]
+        moments = [when for _, when in done.observed]
+        assert moments == sorted(moments) and all(m.tzinfo for m in moments)
+
+        # Manual refresh still works after the final read, and paused too.
+        n = meter.started[tid]
+        refresher.refresh_now(send.key)
+        await wait_for(lambda: len(reads(states, send.key)) > len(ok), "a manual read")
+        assert meter.started[tid] == n + 1
+        again = reads(states, send.key)[-1]
+        assert again.final and not again.became_final
+        assert again.fetched_at is not None and done.fetched_at is not None
+        assert again.fetched_at > done.fetched_at
+        refresher.set_paused(True)
+        refresher.refresh_now(send.key)
+        await wait_for(lambda: meter.started[tid] == n + 2, "a manual read while paused")
+        await quiet(meter, tid, 0.2)
+        assert sum(s.became_final for s in reads(states)) == 1
+
+
+async def test_became_final_is_published_once(sim: Simulator, tmp_path: Path) -> None:
+    mid = sim.add_message()
+    tid = sim.create_send(mid, 3)
+    send = watched(mid, tid)
+    states: list[SendState] = []
+    refresher = Refresher(make_config(tmp_path, sim_profile(sim)), states.append)
+    refresher.watch(send)
+    async with running(refresher):
+        await wait_for(status_is(states, send.key, "New"), "New")
+        sim.advance(3600)
+        await wait_for(status_is(states, send.key, "Finished"), "Finished")
+        refresher.update_send(replace(send, label="renamed"))
+        n = len(reads(states))
+        refresher.refresh_now(send.key)
+        await wait_for(lambda: len(reads(states)) > n, "a manual read")
+    assert states[-1].send.label == "renamed"
+    flagged = [s for s in states if s.became_final]
+    assert len(flagged) == 1, [(s.fetching, s.send.label) for s in flagged]
+
+
+# --------------------------------------------------------------------------- errors
+
+
+async def test_errors_keep_last_good_data_and_back_off(sim: Simulator, tmp_path: Path) -> None:
+    mid = sim.add_message()
+    tid = sim.create_send(mid, 5)
+    send = watched(mid, tid)
+    states: list[SendState] = []
+    meter = Meter()
+    refresher = Refresher(
+        make_config(tmp_path, sim_profile(sim)),
+        states.append,
+        client_factory=meter.factory(retries=0, backoff=0, max_retry_after=0),
+    )
+    refresher.watch(send)
+    async with running(refresher):
+        good = await wait_for(status_is(states, send.key, "New"), "a first good read")
+        sim.inject(tid, Fault(kind="http500", times=3))
+        mark = len(states)
+        await wait_for(
+            lambda: (s := latest(states, send.key)) is not None and s.failures >= 3,
+            "three failures",
+        )
+        failed = [s for s in states[mark:] if s.error is not None and not s.fetching]
+        assert [s.failures for s in failed] == [1, 2, 3]
+        for s in failed:
+            assert isinstance(s.error, ServerError) and s.error.status == 500
+            assert s.delivery is good.delivery  # the last good data stays
+            assert s.fetched_at == good.fetched_at
+            assert s.stale and not s.fetching
+            assert s.error_at is not None and s.next_poll_at is not None
+        # Exponential backoff with jitter in [0.5, 1] x interval x 2^(n-1): the ranges
+        # do not overlap, so each wait is at least the one before.
+        waits = [(s.next_poll_at - s.error_at).total_seconds() for s in failed]  # type: ignore[operator]
+        for n, wait in enumerate(waits):
+            base = INTERVAL * 2**n
+            assert base * 0.5 - 1e-3 <= wait <= base + 1e-3, waits
+
+        healed = await wait_for(
+            lambda: (
+                (s := latest(states, send.key)) is not None
+                and s.error is None
+                and not s.fetching
+                and s.fetched_at != good.fetched_at
+                and s
+            ),
+            "the error to clear",
+        )
+        assert healed.failures == 0 and not healed.stale and healed.error_at is None
+        assert healed.next_poll_at is not None
+
+
+async def test_non_retryable_error_waits_for_a_manual_refresh(
+    sim: Simulator, tmp_path: Path
+) -> None:
+    mid = sim.add_message()
+    sim.add_client("other-client", "other-secret")
+    foreign = sim.create_send(
+        sim.add_message("theirs", client_id="other-client"), 1, client_id="other-client"
+    )
+    send = watched(mid, foreign)
+    states: list[SendState] = []
+    meter = Meter()
+    refresher = Refresher(
+        make_config(tmp_path, sim_profile(sim)), states.append, client_factory=meter.factory()
+    )
+    refresher.watch(send)
+    async with running(refresher):
+        s = await wait_for(lambda: (x := latest(states, send.key)) and x.error and x, "the error")
+        assert isinstance(s.error, TokenNotForClient)
+        assert s.next_poll_at is None and s.failures == 1 and not s.fetching
+        assert s.delivery is None and not s.stale
+        await quiet(meter, foreign)
+        assert meter.started[foreign] == 1
+        refresher.refresh_now(send.key)
+        await wait_for(lambda: latest(states, send.key).failures == 2, "a manual retry")  # type: ignore[union-attr]
+        again = latest(states, send.key)
+        assert again is not None and again.next_poll_at is None
+        assert meter.started[foreign] == 2
+        await quiet(meter, foreign, 0.15)
+
+
+async def test_retry_after_pauses_only_that_profile(sim: Simulator, tmp_path: Path) -> None:
+    mid = sim.add_message()
+    a, b, c = (sim.create_send(mid, 3) for _ in range(3))
+    sends = [watched(mid, a), watched(mid, b), watched(mid, c, profile="other")]
+    meter = Meter()
+    snapshot: dict[str, int] = {}
+    states: list[SendState] = []
+
+    def on_update(state: SendState) -> None:
+        states.append(state)
+        if isinstance(state.error, RateLimited) and not snapshot:
+            snapshot.update(meter.started)  # at the very moment the 429 is handled
+
+    refresher = Refresher(
+        make_config(tmp_path, sim_profile(sim), sim_profile(sim, "other")),
+        on_update,
+        client_factory=meter.factory(retries=0, backoff=0, max_retry_after=0),
+    )
+    for s in sends:
+        refresher.watch(s)
+    async with running(refresher):
+        await wait_for(lambda: all(meter.started[t] >= 2 for t in (a, b, c)), "first reads")
+        sim.inject(a, Fault(kind="http429", times=1, retry_after=0.5))
+        await wait_for(lambda: snapshot, "the 429")
+        limited = latest(states, sends[0].key)
+        assert limited is not None and isinstance(limited.error, RateLimited)
+        assert limited.error.retry_after == 0.5
+        assert limited.stale and limited.next_poll_at is not None
+        assert limited.next_poll_at - limited.error_at >= timedelta(seconds=0.5)  # type: ignore[operator]
+        await asyncio.sleep(0.3)
+        assert meter.started[a] == snapshot[a]
+        assert meter.started[b] == snapshot[b]  # same profile: paused too
+        assert meter.started[c] >= snapshot[c] + 2  # another profile: not paused
+        await wait_for(
+            lambda: meter.started[a] > snapshot[a] and meter.started[b] > snapshot[b],
+            "polling to resume after the pause",
+        )
+        await wait_for(lambda: latest(states, sends[0].key).error is None, "A to recover")  # type: ignore[union-attr]
+
+
+async def test_retry_after_also_holds_polls_queued_for_a_slot(
+    sim: Simulator, tmp_path: Path
+) -> None:
+    mid = sim.add_message()
+    a, b = sim.create_send(mid, 3), sim.create_send(mid, 3)
+    meter = Meter()
+    snapshot: dict[str, int] = {}
+    states: list[SendState] = []
+
+    def on_update(state: SendState) -> None:
+        states.append(state)
+        if isinstance(state.error, RateLimited) and not snapshot:
+            snapshot.update(meter.started)
+
+    refresher = Refresher(
+        make_config(tmp_path, sim_profile(sim), max_concurrency=1),
+        on_update,
+        client_factory=meter.factory(retries=0, backoff=0, max_retry_after=0),
+    )
+    refresher.watch(watched(mid, a))
+    refresher.watch(watched(mid, b))
+    async with running(refresher):
+        await wait_for(lambda: meter.started[a] >= 1 and meter.started[b] >= 1, "first reads")
+        # A's next read is slow, so B falls due and queues for the one slot; then A is 429.
+        sim.inject(a, Fault(kind="latency", seconds=0.3, times=1))
+        sim.inject(a, Fault(kind="http429", times=1, retry_after=1.0))
+        await wait_for(lambda: snapshot, "the 429", timeout=5)
+        await asyncio.sleep(0.5)
+        assert meter.started[b] == snapshot[b], "B fetched during A's Retry-After pause"
+
+
+# --------------------------------------------------------------------------- concurrency
+
+
+async def test_never_two_fetches_of_one_send_at_once(sim: Simulator, tmp_path: Path) -> None:
+    mid = sim.add_message()
+    tokens = [sim.create_send(mid, 3) for _ in range(3)]
+    for t in tokens:
+        sim.inject(t, Fault(kind="latency", seconds=0.03, times=None))
+    sends = [watched(mid, t) for t in tokens]
+    meter = Meter()
+    refresher = Refresher(
+        make_config(tmp_path, sim_profile(sim), max_concurrency=5),
+        lambda s: None,
+        client_factory=meter.factory(),
+    )
+    for s in sends:
+        refresher.watch(s)
+    async with running(refresher):
+        loop = asyncio.get_running_loop()
+        end = loop.time() + 0.6
+        i = 0
+        while loop.time() < end:
+            refresher.refresh_now(sends[i % 3].key)
+            if i % 7 == 0:
+                refresher.refresh_now()
+            if i % 11 == 0:
+                refresher.set_paused(not refresher.paused)
+            i += 1
+            await asyncio.sleep(0.003)
+        refresher.set_paused(False)
+    assert all(meter.started[t] >= 5 for t in tokens), meter.started
+    assert max(meter.max_per_token.values()) == 1, meter.max_per_token
+
+
+async def test_bounded_concurrency_over_one_client(sim: Simulator, tmp_path: Path) -> None:
+    mid = sim.add_message()
+    tokens = [sim.create_send(mid, 2) for _ in range(12)]
+    for t in tokens:
+        sim.inject(t, Fault(kind="latency", seconds=0.2, times=None))
+    states: list[SendState] = []
+    meter = Meter()
+    refresher = Refresher(
+        make_config(tmp_path, sim_profile(sim), max_concurrency=3),
+        states.append,
+        client_factory=meter.factory(),
+    )
+    for t in tokens:
+        refresher.watch(watched(mid, t))
+    async with running(refresher):
+        await wait_for(
+            lambda: len({s.key for s in reads(states)}) == 12, "every send read once", timeout=8
+        )
+    assert 2 <= meter.max_total <= 3, meter.max_total
+    assert meter.clients_built == 1  # one client (one pool, one token) per profile
+    assert sim.stats.token_v2 == 1
+
+
+async def test_pause_and_resume(sim: Simulator, tmp_path: Path) -> None:
+    mid = sim.add_message()
+    tid = sim.create_send(mid, 3)
+    send = watched(mid, tid)
+    meter = Meter()
+    refresher = Refresher(
+        make_config(tmp_path, sim_profile(sim)), lambda s: None, client_factory=meter.factory()
+    )
+    refresher.watch(send)
+    async with running(refresher):
+        await wait_for(lambda: meter.started[tid] >= 2, "polling")
+        refresher.set_paused(True)
+        assert refresher.paused
+        await quiet(meter, tid)
+        n = meter.started[tid]
+        refresher.refresh_now(send.key)
+        await wait_for(lambda: meter.started[tid] == n + 1, "a manual read while paused")
+        await quiet(meter, tid, 0.15)
+        refresher.set_paused(False)
+        await wait_for(lambda: meter.started[tid] >= n + 3, "polling to resume", timeout=2)
+
+
+async def test_pause_also_holds_polls_queued_for_a_slot(sim: Simulator, tmp_path: Path) -> None:
+    mid = sim.add_message()
+    a, b = sim.create_send(mid, 3), sim.create_send(mid, 3)
+    meter = Meter()
+    refresher = Refresher(
+        make_config(tmp_path, sim_profile(sim), max_concurrency=1),
+        lambda s: None,
+        client_factory=meter.factory(),
+    )
+    refresher.watch(watched(mid, a))
+    refresher.watch(watched(mid, b))
+    async with running(refresher):
+        await wait_for(lambda: meter.started[a] >= 1 and meter.started[b] >= 1, "first reads")
+        sim.inject(a, Fault(kind="latency", seconds=0.3, times=1))
+        await wait_for(lambda: meter.in_flight[a] == 1, "A's slow read")
+        await asyncio.sleep(0.1)  # B falls due and queues behind A
+        refresher.set_paused(True)
+        n = meter.started[b]
+        await asyncio.sleep(0.4)
+        assert meter.started[b] == n, "B fetched while paused"
+
+
+# --------------------------------------------------------------------------- history
+
+
+async def test_history_observed_and_restart_survival(sim: Simulator, tmp_path: Path) -> None:
+    mid = sim.add_message()
+    tid = sim.create_send(mid, 25)
+    send = watched(mid, tid)
+    db = tmp_path / "history.sqlite3"
+    config = make_config(tmp_path, sim_profile(sim))
+
+    states1: list[SendState] = []
+    with History(db) as history:
+        refresher = Refresher(config, states1.append, history=history)
+        refresher.watch(send)
+        async with running(refresher):
+            await wait_for(status_is(states1, send.key, "New"), "New")
+            sim.advance(2.5)
+            await wait_for(status_is(states1, send.key, "Queuing"), "Queuing")
+            sim.advance(4.5)  # 1.5 s into dispatch: some recipients have events
+            before = await wait_for(status_is(states1, send.key, "Started"), "Started")
+            assert history.status_observations(send.key) == list(before.observed)
+    assert [name for name, _ in before.observed] == ["New", "Queuing", "Started"]
+    assert before.delivery is not None
+    outcomes1 = {r.mobile_number: r.outcome_code for r in before.delivery.recipients}
+    assert outcomes1 and set(before.since) == set(outcomes1)
+
+    sim.advance(0.7)  # a little progress while sendwatch was closed
+    states2: list[SendState] = []
+    with History(db) as history:
+        refresher = Refresher(config, states2.append, history=history)
+        refresher.watch(send)
+        async with running(refresher):
+            after = await wait_for(lambda: next(iter(reads(states2)), None), "a first read")
+    assert after.observed == before.observed  # same statuses, same first-seen times
+    assert after.delivery is not None
+    outcomes2 = {r.mobile_number: r.outcome_code for r in after.delivery.recipients}
+    same = [n for n in outcomes1 if outcomes2.get(n) == outcomes1[n]]
+    moved = [n for n in outcomes2 if outcomes1.get(n, -1) != outcomes2[n]]
+    assert same and moved, (outcomes1, outcomes2)  # the test needs both kinds
+    for n in same:
+        assert after.since[n] == before.since[n], n
+    for n in moved:
+        assert after.since[n] == after.fetched_at, n
+        assert n not in before.since or after.since[n] > before.since[n]
+
+
+async def test_history_records_the_whole_progression(sim: Simulator, tmp_path: Path) -> None:
+    mid = sim.add_message()
+    tid = sim.create_send(mid, 3)
+    send = watched(mid, tid)
+    states: list[SendState] = []
+    with History(tmp_path / "h.sqlite3") as history:
+        refresher = Refresher(
+            make_config(tmp_path, sim_profile(sim)), states.append, history=history
+        )
+        refresher.watch(send)
+        async with running(refresher):
+            await wait_for(status_is(states, send.key, "New"), "New")
+            for step, status in ((2.5, "Queuing"), (3.0, "Started"), (3600, "Finished")):
+                sim.advance(step)
+                await wait_for(status_is(states, send.key, status), status)
+        done = reads(states, send.key)[-1]
+        stored = history.status_observations(send.key)
+        assert done.warning is None
+    assert [n for n, _ in done.observed] == ["New", "Queuing", "Started", "Finished"]
+    assert list(done.observed) == stored
+    first_seen = {s.delivery.status: s.fetched_at for s in reversed(reads(states)) if s.delivery}
+    assert dict(done.observed) == first_seen  # each status stamped when first fetched
+
+
+# --------------------------------------------------------------------------- changed rows
+
+
+async def test_changed_holds_only_rows_that_changed(sim: Simulator, tmp_path: Path) -> None:
+    mid = sim.add_message()
+    tid = sim.create_send(mid, 25)
+    send = watched(mid, tid)
+    states: list[SendState] = []
+    refresher = Refresher(make_config(tmp_path, sim_profile(sim)), states.append)
+    refresher.watch(send)
+    async with running(refresher):
+        sim.advance(6.0)
+        await wait_for(status_is(states, send.key, "Started"), "Started")
+        for _ in range(6):
+            await advance_and_read(sim, states, 0.4)
+    ok = reads(states)
+    first = ok[0]
+    assert first.delivery is not None
+    assert first.changed == {r.mobile_number for r in first.delivery.recipients}
+    partial = 0
+    for prev, cur in itertools.pairwise(ok):
+        assert prev.delivery is not None and cur.delivery is not None
+        old = {r.mobile_number: r for r in prev.delivery.recipients}
+        new = {r.mobile_number: r for r in cur.delivery.recipients}
+        expected = {n for n, r in new.items() if old.get(n) != r}
+        assert cur.changed == expected
+        if 0 < len(expected) < len(new):
+            partial += 1
+        for n, r in new.items():
+            if n in old and old[n].outcome_code == r.outcome_code:
+                assert cur.since[n] == prev.since[n]  # outcome unchanged: time kept
+            else:
+                assert cur.since[n] == cur.fetched_at
+    assert partial >= 2
+    # Reads with no new data publish an empty `changed`: nothing to repaint.
+    assert any(not s.changed for s in ok[1:])
+
+
+# --------------------------------------------------------------------------- lifecycle
+
+
+async def test_unknown_profile_is_an_error_state(sim: Simulator, tmp_path: Path) -> None:
+    mid = sim.add_message()
+    tid = sim.create_send(mid, 3)
+    ghost = watched(mid, tid, profile="ghost")
+    real = watched(mid, tid)
+    states: list[SendState] = []
+    refresher = Refresher(make_config(tmp_path, sim_profile(sim)), states.append)
+    refresher.watch(ghost)
+    refresher.watch(real)
+    async with running(refresher):
+        await wait_for(lambda: (s := latest(states, ghost.key)) and s.error, "the ghost's error")
+        await wait_for(lambda: len(reads(states, real.key)) >= 3, "the real send polling")
+        state = latest(states, ghost.key)
+        assert state is not None and isinstance(state.error, ConfigError)
+        assert "ghost" in str(state.error)
+        assert state.next_poll_at is None and state.delivery is None
+        assert [s.failures for s in states if s.key == ghost.key and s.error] == [1]
+
+
+async def test_unwatch_stops_that_loop(sim: Simulator, tmp_path: Path) -> None:
+    mid = sim.add_message()
+    a, b = sim.create_send(mid, 3), sim.create_send(mid, 3)
+    sa, sb = watched(mid, a), watched(mid, b)
+    states: list[SendState] = []
+    meter = Meter()
+    refresher = Refresher(
+        make_config(tmp_path, sim_profile(sim)), states.append, client_factory=meter.factory()
+    )
+    refresher.watch(sa)
+    async with running(refresher):
+        refresher.watch(sb)  # added while running
+        await wait_for(lambda: meter.started[a] >= 2 and meter.started[b] >= 2, "both polling")
+        refresher.unwatch(sa.key)
+        assert sa.key not in refresher.states()
+        mark = len(states)
+        requests_a = sum(a in r.path for r in sim.requests)
+        n_b = meter.started[b]
+        await asyncio.sleep(0.3)
+        assert sum(a in r.path for r in sim.requests) <= requests_a + 1  # at most the one in flight
+        await quiet(meter, a, 0.2)
+        assert meter.started[b] >= n_b + 3
+        assert not [s for s in states[mark:] if s.key == sa.key]
+        refresher.refresh_now(sa.key)  # a stale key is ignored
+        await quiet(meter, a, 0.1)
+
+
+async def test_final_on_first_read_is_not_became_final(sim: Simulator, tmp_path: Path) -> None:
+    mid = sim.add_message()
+    tid = sim.create_send(mid, 3)
+    sim.advance(3600)
+    states: list[SendState] = []
+    meter = Meter()
+    refresher = Refresher(
+        make_config(tmp_path, sim_profile(sim)), states.append, client_factory=meter.factory()
+    )
+    refresher.watch(watched(mid, tid))
+    async with running(refresher):
+        first = await wait_for(lambda: next(iter(reads(states)), None), "a read")
+        await quiet(meter, tid)
+    assert first.final and not first.became_final and first.next_poll_at is None
+    assert meter.started[tid] == 1
+
+
+def test_send_state_defaults() -> None:
+    state = SendState(watched("MzA6Nzg6MA", "tok"))
+    assert not state.stale and not state.final and state.delivery is None
+    assert state.key == "sim/messageContact/MzA6Nzg6MA/tok"
