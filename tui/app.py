@@ -149,8 +149,8 @@ class SendwatchApp(App[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="≋")
         with Horizontal(id="main"):
-            yield SendList(id="sidebar")
-            yield SendDetail(id="detail")
+            yield SendList(id="sidebar", now=self.now)
+            yield SendDetail(id="detail", now=self.now)
             yield Static(EMPTY_HINT, id="empty")
         yield Footer()
 
@@ -199,7 +199,7 @@ class SendwatchApp(App[None]):
             return
         previous = self._states[state.key]
         self._states[state.key] = state
-        self.send_list.update_state(state, self.now())
+        self.send_list.update_state(state)
         if state.key == self.send_list.selected_key:
             changed = state.delivery is not previous.delivery
             self._show_selected(data_changed=changed)
@@ -434,5 +434,6 @@ class SendwatchApp(App[None]):
                 send_name=state.send.display_name,
                 since=state.since,
                 history=history_lookup,
+                now=self.now,
             )
         )

@@ -8,7 +8,7 @@ server is drawn as literal text after `safe_text`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import ClassVar, Final
 
 from rich.text import Text
@@ -153,6 +153,7 @@ class RecipientScreen(Screen[None]):
         send_name: str,
         since: Mapping[str, datetime] | None = None,
         history: History | None = None,
+        now: Callable[[], datetime] | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -163,6 +164,7 @@ class RecipientScreen(Screen[None]):
         self.send_name = send_name
         self.since = since
         self.history = history
+        self.now = now or (lambda: datetime.now(UTC))
 
     @property
     def recipient(self) -> Recipient | None:
@@ -229,7 +231,7 @@ class RecipientScreen(Screen[None]):
         words = f"{OUTCOME_SYMBOLS[recipient.outcome]} · {label}"
         seen = self.since.get(recipient.mobile_number) if self.since else None
         if seen is not None:
-            words += f" · since {fmt_local(seen)}"
+            words += f" · since {fmt_local(seen, now=self.now())}"
         outcome.update(Text(words))
         self.query_one("#rc-why", Static).update(Text(f"Why: {why_line(recipient)}"))
 
@@ -282,8 +284,10 @@ class RecipientScreen(Screen[None]):
         if len(seen) > HISTORY_SHOWN:
             lines.append(f"… {_plural(len(seen) - HISTORY_SHOWN, 'earlier change')}")
             seen = seen[-HISTORY_SHOWN:]
+        now = self.now()
         lines += [
-            f"{fmt_local(when)}  {safe_text(code_label(label), limit=60)}" for label, when in seen
+            f"{fmt_local(when, now=now)}  {safe_text(code_label(label), limit=60)}"
+            for label, when in seen
         ]
         target.update(Text("\n".join(lines)))
 

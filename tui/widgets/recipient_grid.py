@@ -12,7 +12,7 @@ escape sequences nor break the layout.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import ClassVar, Final
 
@@ -73,7 +73,7 @@ _NUMBER, _OUTCOME, _CODE, _MESSAGE, _EVENTS, _SINCE = range(6)
 
 _OUTCOME_WIDTH: Final = max(cell_len(label) for label in OUTCOME_LABELS.values())
 _EVENTS_WIDTH: Final = 6
-_SINCE_WIDTH: Final = 12
+_SINCE_MIN: Final = 5  # the header; values widen it (8 for today, 12 for older)
 _NUMBER_MIN, _NUMBER_MAX = 6, 20
 _CODE_MIN, _CODE_MAX = 11, 30
 _MESSAGE_MIN: Final = 14
@@ -212,8 +212,10 @@ class RecipientGrid(ScrollView, can_focus=True):
         id: str | None = None,
         classes: str | None = None,
         disabled: bool = False,
+        today: Callable[[], date] = date.today,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self._clock = today
         self._all: list[Recipient] = []
         self._rows: list[Recipient] = []
         self._index: dict[str, int] = {}
@@ -225,11 +227,12 @@ class RecipientGrid(ScrollView, can_focus=True):
         self._empty_message = "No tracking events yet"
         self._number_width = _NUMBER_MIN
         self._code_width = _CODE_MIN
+        self._since_width = _SINCE_MIN
         self._strips: LRUCache[tuple[object, int, int], Strip] = LRUCache(_CACHE_SIZE)
         self._strips_width = -1
         self._header: tuple[tuple[int, Outcome | None], Strip] | None = None
         self._styles_memo: dict[str, Style] = {}
-        self._today = date.today()
+        self._today = today()
 
     # ------------------------------------------------------------------ public API
 
@@ -409,17 +412,21 @@ class RecipientGrid(ScrollView, can_focus=True):
             sample = rows[:_SAMPLE_HEAD] + rows[-_SAMPLE_TAIL:]
         self._number_width = _NUMBER_MIN
         self._code_width = _CODE_MIN
+        self._since_width = _SINCE_MIN
         self._widen_columns(sample)
 
     def _widen_columns(self, rows: Iterable[Recipient]) -> bool:
         """Grow the number/code columns (within caps) to fit `rows`; True if they grew."""
-        number_width, code_width = self._number_width, self._code_width
+        widths = before = (self._number_width, self._code_width, self._since_width)
         for recipient in rows:
             cells = self._cells(recipient)
-            number_width = max(number_width, min(cell_len(cells[_NUMBER]), _NUMBER_MAX))
-            code_width = max(code_width, min(cell_len(cells[_CODE]), _CODE_MAX))
-        grew = (number_width, code_width) != (self._number_width, self._code_width)
-        self._number_width, self._code_width = number_width, code_width
+            widths = (
+                max(widths[0], min(cell_len(cells[_NUMBER]), _NUMBER_MAX)),
+                max(widths[1], min(cell_len(cells[_CODE]), _CODE_MAX)),
+                max(widths[2], cell_len(cells[_SINCE])),
+            )
+        grew = widths != before
+        self._number_width, self._code_width, self._since_width = widths
         if grew:
             self._header = None
             self.virtual_size = Size(self._min_width(), self.virtual_size.height)
@@ -433,7 +440,7 @@ class RecipientGrid(ScrollView, can_focus=True):
             _CODE: _CODE_MIN,
             _MESSAGE: _MESSAGE_MIN,
             _EVENTS: _EVENTS_WIDTH,
-            _SINCE: _SINCE_WIDTH,
+            _SINCE: self._since_width,
         }
         shown = [w for column, w in widths.items() if column not in hidden]
         return sum(shown) + len(shown) * _GAP + 1
@@ -467,7 +474,7 @@ class RecipientGrid(ScrollView, can_focus=True):
             code,
             message,
             0 if _EVENTS in hidden else _EVENTS_WIDTH,
-            _SINCE_WIDTH,
+            self._since_width,
         )
 
     # ------------------------------------------------------------------ styles
@@ -494,10 +501,11 @@ class RecipientGrid(ScrollView, can_focus=True):
     # ------------------------------------------------------------------ rendering
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        today = date.today()
+        today = self._clock()
         if today != self._today:  # "since" shows the time only for today's changes
             self._today = today
             self._clear_strips()
+            self._measure_columns()
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:

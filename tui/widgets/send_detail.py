@@ -6,6 +6,7 @@ a poll that changes nothing costs nothing on the terminal.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from rich.text import Text
@@ -45,8 +46,12 @@ def _when(delivery_raw: str | None, dt: datetime | None, mc_time: bool, now: dat
 def summary_text(state: SendState, *, mc_time: bool, now: datetime, interval: float) -> Text:
     send, delivery = state.send, state.delivery
     text = Text(no_wrap=True, overflow="ellipsis")
-    message = safe_text(delivery.message) if delivery else ""
-    text.append(message or ("(no message text)" if delivery else "waiting for the first read…"))
+    if delivery is not None:
+        text.append(safe_text(delivery.message) or "(no message text)")
+    elif state.error is not None:
+        text.append("No data: the first read failed (below).", style="bold")
+    else:
+        text.append("Waiting for the first read…", style="dim")
     text.append("\n")
     text.append(f"{send.kind} ", style="dim")
     text.append(f"{send.message_id} / {send.token_id}")
@@ -61,7 +66,8 @@ def summary_text(state: SendState, *, mc_time: bool, now: datetime, interval: fl
         done = _when(delivery.complete_date_raw, delivery.complete_date, mc_time, now)
         text.append(f" · completed {done} · took {fmt_duration(delivery.duration)}")
     elif delivery.create_date and state.fetched_at:
-        text.append(f" · {fmt_duration(state.fetched_at - delivery.create_date)} in at last read")
+        running = fmt_duration(state.fetched_at - delivery.create_date)
+        text.append(f" · running for {running} at last read")
     text.append(f"  ({zone}; t toggles)", style="dim")
     text.append("\n")
     read = fmt_local(state.fetched_at, now=now, seconds=False) if state.fetched_at else "—"
@@ -79,8 +85,8 @@ def step_texts(state: SendState, now: datetime) -> list[Text]:
     if phase is Phase.ERROR:
         steps[-1] = Phase.ERROR
     seen: dict[Phase, datetime] = {}
-    for status, at in state.observed:
-        seen.setdefault(phase_of(status), at)
+    for status, first in state.observed:
+        seen.setdefault(phase_of(status), first)
     reached = steps.index(phase) if phase in steps else -1
     cells = []
     for i, step in enumerate(steps):
@@ -105,43 +111,45 @@ def step_texts(state: SendState, now: datetime) -> list[Text]:
     return cells
 
 
+def _base(delivery: Delivery) -> int:
+    """What percentages are of: the send's count, or the recipients seen if more."""
+    return max(delivery.count or 0, len(delivery.recipients))
+
+
 def _outcomes_line(delivery: Delivery, percentages: bool) -> Text:
-    counts, seen = delivery.counts, len(delivery.recipients)
+    counts, base = delivery.counts, _base(delivery)
     text = Text()
     for outcome in Outcome:
         n = counts.of(outcome)
         if n == 0 and outcome is Outcome.UNKNOWN:
             continue
-        pct = f" {100 * n / seen:.0f}%" if percentages and seen and n else ""
+        pct = f" {100 * n / base:.0f}%" if percentages and base and n else ""
         if text:
             text.append(" · ")
-        text.append(
-            f"{OUTCOME_SYMBOL[outcome]} {n:,} {outcome.value}{pct}", style=OUTCOME_STYLE[outcome]
-        )
+        label = f"{OUTCOME_SYMBOL[outcome]} {n:,} {outcome.value}{pct}"
+        text.append(label, style=OUTCOME_STYLE[outcome])
     return text
 
 
 def counts_text(delivery: Delivery | None, width: int) -> Text:
-    """Outcome counts in words (percentages when they fit), then a bar with the totals."""
+    """Outcome counts in words (with % of the send when they fit), then a bar."""
     if delivery is None:
         return Text()
     line = _outcomes_line(delivery, percentages=True)
     if line.cell_len > width:
         line = _outcomes_line(delivery, percentages=False)
-    seen = len(delivery.recipients)
+    seen, base = len(delivery.recipients), _base(delivery)
     count = "—" if delivery.count is None else f"{delivery.count:,}"
     totals = f" {seen:,} seen of {count}"
     bar = Text()
     bar_width = max(width - len(totals) - 1, 8)
-    if seen:
-        used = 0
+    used = 0
+    if base:
         for outcome in Outcome:
-            cells = min(round(bar_width * delivery.counts.of(outcome) / seen), bar_width - used)
+            cells = min(round(bar_width * delivery.counts.of(outcome) / base), bar_width - used)
             used += cells
             bar.append(BAR_GLYPH[outcome] * cells, style=OUTCOME_STYLE[outcome])
-        bar.append("·" * (bar_width - used), style="dim")
-    else:
-        bar.append("·" * bar_width, style="dim")
+    bar.append("·" * (bar_width - used), style="dim")
     bar.append(totals, style="bold")
     return Text("\n").join([line, bar])
 
@@ -168,11 +176,21 @@ def problem_text(state: SendState, now: datetime) -> Text:
     return text
 
 
+def empty_message(state: SendState) -> str:
+    """What the grid says while it has no rows."""
+    if state.delivery is not None:
+        return f"No tracking events yet (status {safe_text(state.delivery.status)})"
+    if state.error is not None:
+        return "No recipients: the first read failed"
+    return "Waiting for the first read…"
+
+
 class SendDetail(Vertical):
     """Shows one send; `show()` is cheap to call on every refresher update."""
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, now: Callable[[], datetime], id: str | None = None) -> None:
         super().__init__(id=id)
+        self._now = now
         self._shown: dict[str, str] = {}
         self._state: SendState | None = None
         self.mc_time = False
@@ -184,7 +202,7 @@ class SendDetail(Vertical):
                 yield Static(classes="step", id=f"step-{n}")
         yield Static(id="counts")
         yield Static(id="problem")
-        yield RecipientGrid(id="grid")
+        yield RecipientGrid(id="grid", today=lambda: self._now().astimezone().date())
 
     @property
     def grid(self) -> RecipientGrid:
@@ -213,15 +231,10 @@ class SendDetail(Vertical):
             self._put(f"step-{n}", cell)
         self._put("counts", counts_text(state.delivery, self.query_one("#counts").size.width or 60))
         self._put("problem", problem_text(state, now))
+        delivery = state.delivery
         if data_changed:
-            delivery = state.delivery
             self.grid.set_data(delivery.recipients if delivery else (), state.since)
-            if delivery is None:
-                self.grid.set_empty_message("Waiting for the first read…")
-            elif not delivery.recipients:
-                self.grid.set_empty_message(
-                    f"No tracking events yet (status {safe_text(delivery.status)})"
-                )
+        self.grid.set_empty_message(empty_message(state))
 
     def clear(self) -> None:
         self._shown.clear()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from rich.text import Text
@@ -26,7 +26,7 @@ PHASE_STYLE = {
 }
 
 
-def entry_text(state: SendState, now: datetime | None = None, width: int = 32) -> Text:
+def entry_text(state: SendState, now: datetime, width: int = 32) -> Text:
     """Two lines cut to `width`: symbol and name; status word, counts, last good read."""
     delivery = state.delivery
     first, second = Text(), Text()
@@ -41,15 +41,15 @@ def entry_text(state: SendState, now: datetime | None = None, width: int = 32) -
     first.append(safe_text(state.send.display_name), style="bold")
     first.truncate(width, overflow="ellipsis")
     second.append(f"  {word}", style=style)
+    if state.error is not None:  # before the counts, so a narrow sidebar never cuts it
+        second.append(f" {STALE} stale" if delivery else " (see details)", style="bold yellow")
     if delivery is not None:
         counts = delivery.counts
         for outcome, tint in ((Outcome.DELIVERED, "green"), (Outcome.FAILED, "red")):
             second.append(f" {OUTCOME_SYMBOL[outcome]}{counts.of(outcome):,}", style=tint)
         if counts.pending:
             second.append(f" {OUTCOME_SYMBOL[Outcome.PENDING]}{counts.pending:,}")
-    if state.error is not None:
-        second.append(f" {STALE} stale" if delivery else " (see details)", style="bold yellow")
-    elif state.fetched_at is not None:
+    if state.error is None and state.fetched_at is not None:
         second.append(f" {fmt_local(state.fetched_at, now=now, seconds=False)}", style="dim")
     second.truncate(width, overflow="ellipsis")
     return Text("\n").join([first, second])
@@ -65,8 +65,9 @@ class SendList(OptionList):
         Binding("shift+down", "move(1)", "Move down", show=False, id="sidebar.move_down"),
     ]
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, now: Callable[[], datetime], id: str | None = None) -> None:
         super().__init__(id=id)
+        self._now = now
         self._texts: dict[str, str] = {}
         self._states: dict[str, SendState] = {}
         self._order: list[str] = []
@@ -93,7 +94,8 @@ class SendList(OptionList):
 
     def _rebuild(self) -> None:
         width = self.entry_width
-        texts = {key: entry_text(s, width=width) for key, s in self._states.items()}
+        now = self._now()
+        texts = {key: entry_text(s, now, width) for key, s in self._states.items()}
         self._texts = {key: text.plain for key, text in texts.items()}
         highlighted = self.highlighted
         self.set_options(Option(text, id=key) for key, text in texts.items())
@@ -105,12 +107,12 @@ class SendList(OptionList):
             self._width_built = self.entry_width
             self._rebuild()
 
-    def update_state(self, state: SendState, now: datetime | None = None) -> bool:
+    def update_state(self, state: SendState) -> bool:
         """Repaint one entry, only when what it shows changed. True if it repainted."""
         if state.key not in self._texts:
             return False
         self._states[state.key] = state
-        text = entry_text(state, now, self.entry_width)
+        text = entry_text(state, self._now(), self.entry_width)
         if self._texts[state.key] == text.plain:
             return False
         self._texts[state.key] = text.plain

@@ -1,0 +1,305 @@
+"""The whole monitor on a simulator frozen at a fixed 2020 moment (snapshots, screenshots).
+
+Everything on screen is a pure function of fixed inputs:
+
+- the simulator starts at `START` with a fixed seed and frozen time (`time_scale=0`), and
+  is moved to `NOW` before the app starts, so every Deliveries body is fixed;
+- the app and its refresher read the clock through `now=lambda: NOW`, so "read at",
+  "since" and the observed progression are fixed; the refresher's jitter is seeded and
+  the client's retry pauses take no time, so a retry never lands mid-picture;
+- the demo's sends come from `tui.demo.seed_demo`, except its flaky send, whose faults fire
+  by chance: ours instead gives one good read and then an HTTP 500 on every request
+  (`Fault(kind="http500", times=None)`, armed by `settle()` after that read);
+- `settle()` waits until every send has data or an error, so nothing is half-loaded;
+- no banner toast covers the grid, and local time is UTC (`utc()`).
+
+`SCENES` names the pictures (snapshots and `python -m tests.screenshots` share them).
+Run `python -m tests.snapshot_apps.monitor_app [ROLE]` to try the scene by hand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import random
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from tui.app import SendwatchApp
+from tui.core.client import SmsClient
+from tui.core.config import Config, Profile, Settings
+from tui.core.history import History
+from tui.core.refresher import Refresher, SendState
+from tui.core.watchlist import WatchedSend, WatchList
+from tui.demo import DEMO_HEAD_START, DEMO_PROFILE, DEMO_SECRET_ENV, demo_profile, seed_demo
+from tui.screens.add_send import AddSendScreen
+from tui.screens.help import HelpScreen
+from tui.screens.recipient import RecipientScreen
+from tui.sim import Fault, Simulator
+
+SEED = 20201125
+START = datetime(2020, 11, 25, 15, 0, 0, tzinfo=UTC)
+LIVE_FOR = 26.0
+"""Sim seconds the demo's live sends have been running when the scene is shot."""
+NOW = START + timedelta(seconds=DEMO_HEAD_START + LIVE_FOR)
+FLAKY_LABEL = "Service alert (flaky server)"
+ALERT_TEXT = "Service alert: planned maintenance tonight 01:00-03:00."
+SETTLE_TIMEOUT = 20.0
+
+
+def _fixed_now() -> datetime:
+    return NOW
+
+
+async def _no_wait(seconds: float) -> None:
+    """The client's retry pauses, without the wait: same requests, no wall-clock jitter."""
+    await asyncio.sleep(0)
+
+
+def _client(profile: Profile) -> SmsClient:
+    return SmsClient(profile, sleep=_no_wait)
+
+
+@contextlib.contextmanager
+def utc() -> Iterator[None]:
+    """Local time is UTC inside, so times print the same on every machine."""
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = old
+        time.tzset()
+
+
+class SceneSimulator(Simulator):
+    """Remembers which sends got a fault armed (the demo's flaky one is left out)."""
+
+    def __init__(self, seed: int, time_scale: float, *, start: datetime) -> None:
+        super().__init__(seed, time_scale, start=start)
+        self.faulted: set[str] = set()
+
+    def inject(self, token_id: str, fault: Fault) -> None:
+        self.faulted.add(token_id)
+        super().inject(token_id, fault)
+
+
+ROLES = ("live", "finished", "foreign", "flaky")
+"""Sends a scene can select by role (labels belong to the demo and may change)."""
+
+
+@dataclass
+class Scene:
+    """A started simulator and an app watching the demo's sends on it."""
+
+    app: SendwatchApp
+    sim: SceneSimulator
+    history: History
+    flaky_token: str
+    roles: dict[str, str]
+    """Role (see ROLES) → watch-list key."""
+    _tmp: tempfile.TemporaryDirectory[str] | None = None
+    _secret: str | None = None
+
+    @property
+    def flaky_key(self) -> str:
+        return self.roles["flaky"]
+
+    def close(self) -> None:
+        self.sim.stop()
+        self.history.close()
+        if self._secret is None:
+            os.environ.pop(DEMO_SECRET_ENV, None)
+        else:
+            os.environ[DEMO_SECRET_ENV] = self._secret
+        if self._tmp is not None:
+            self._tmp.cleanup()
+
+
+def _roles(sim: SceneSimulator, sends: list[WatchedSend]) -> dict[str, str]:
+    def first(test: Callable[[WatchedSend], bool]) -> str:
+        return next(s.key for s in sends if test(s))
+
+    return {
+        "live": sends[0].key,
+        "finished": first(lambda s: sim.status(s.token_id) == "Finished"),
+        "foreign": first(lambda s: sim.sends[s.token_id].client_id != Simulator.CLIENT_ID),
+        "flaky": first(lambda s: s.label == FLAKY_LABEL),
+    }
+
+
+def build_scene(workdir: Path | None = None, *, selected: str | None = None) -> Scene:
+    """Start the simulator, seed the demo, and build (not run) the app.
+
+    `selected` is the role (see ROLES) of the send selected at start (default: the
+    first). `workdir` holds the config, watch list and history (default: a temporary
+    folder, removed by `Scene.close()`).
+    """
+    tmp = None
+    if workdir is None:
+        tmp = tempfile.TemporaryDirectory(prefix="sendwatch-scene-")
+        workdir = Path(tmp.name)
+    sim = SceneSimulator(seed=SEED, time_scale=0, start=START)
+    sim.start()
+    secret = os.environ.get(DEMO_SECRET_ENV)
+    os.environ[DEMO_SECRET_ENV] = Simulator.CLIENT_SECRET
+
+    # The demo's own flaky send fails by chance: ours takes its place in the list.
+    demo = seed_demo(sim)
+    alerts = sim.add_message(ALERT_TEXT)
+    flaky_token = sim.create_send(alerts, 200, pace=3.0)
+    flaky = WatchedSend(DEMO_PROFILE, alerts, flaky_token, demo[0].kind, FLAKY_LABEL, START)
+    sends = [flaky if s.token_id in sim.faulted else s for s in demo]
+    assert len(sim.faulted) == 1 and flaky in sends, "the demo changed: update the scene"
+    sim.advance((NOW - sim.now()).total_seconds())
+    assert sim.now() == NOW
+
+    profile = demo_profile(sim)
+    config = Config(
+        path=workdir / "config.toml",
+        settings=Settings(refresh_interval=5.0, bell=False),
+        profiles={profile.name: profile},
+    )
+    watchlist = WatchList(workdir / "watchlist.toml")
+    watchlist.load()
+    for send in sends:
+        fixed = WatchedSend(
+            send.profile, send.message_id, send.token_id, send.kind, send.label, START
+        )
+        watchlist.add(fixed)
+    roles = _roles(sim, list(watchlist.sends))
+    if selected is not None:
+        watchlist.select(roles[selected])
+    history = History(workdir / "history.sqlite3")
+
+    holder: list[SendwatchApp] = []
+    refresher = Refresher(
+        config,
+        lambda state: holder[0]._publish(state),
+        history=history,
+        client_factory=_client,
+        now=_fixed_now,
+        rng=random.Random(SEED),
+    )
+    app = SendwatchApp(
+        config, watchlist, history=history, refresher=refresher, now=_fixed_now, banner=None
+    )
+    holder.append(app)
+    return Scene(app, sim, history, flaky_token, roles, tmp, secret)
+
+
+def _answered(states: Mapping[str, SendState]) -> bool:
+    return all(s.delivery is not None or s.error is not None for s in states.values())
+
+
+async def wait_for(
+    pilot: Pilot[None], ready: Callable[[], bool], what: str, timeout: float = SETTLE_TIMEOUT
+) -> None:
+    """Let the app run until `ready()`; TimeoutError naming `what` if it never is."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not ready():
+        if loop.time() > deadline:
+            raise TimeoutError(f"gave up waiting: {what}")
+        await pilot.pause(0.05)
+
+
+async def settle(scene: Scene, pilot: Pilot[None]) -> None:
+    """Wait for every send's first answer, then make the flaky send fail for good."""
+    app = scene.app
+    count = len(scene.app.watchlist.sends)
+    await wait_for(
+        pilot,
+        lambda: len(app._states) == count and _answered(app._states),
+        "every send answered",
+    )
+    scene.sim.inject(scene.flaky_token, Fault(kind="http500", times=None))
+    app.refresher.refresh_now(scene.flaky_key)
+    await wait_for(pilot, lambda: app._states[scene.flaky_key].error is not None, "flaky failed")
+    await no_blink(pilot)
+
+
+async def no_blink(pilot: Pilot[None]) -> None:
+    """Inputs on the current screen stop blinking (a blinking cursor is not deterministic)."""
+    await pilot.pause()
+    for widget in pilot.app.screen.query(Input):
+        widget.cursor_blink = False
+    await pilot.pause()
+
+
+# --------------------------------------------------------------------------- scenes
+
+
+async def open_recipient(pilot: Pilot[None]) -> None:
+    """Sidebar → grid, two rows down, Enter: the third recipient's drill-down."""
+    await pilot.press("enter")
+    await pilot.press("down", "down", "enter")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, RecipientScreen), "drill-down")
+
+
+async def open_help(pilot: Pilot[None]) -> None:
+    await pilot.press("question_mark")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, HelpScreen), "help")
+
+
+INVALID_ID_KEYS = ("a", "b", "space", "c")
+
+
+async def open_add_invalid(pilot: Pilot[None]) -> None:
+    """The add dialog with a message id that has a space in it."""
+    await pilot.press("a")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, AddSendScreen), "add dialog")
+    await pilot.press(*INVALID_ID_KEYS)
+
+
+@dataclass(frozen=True)
+class SceneSpec:
+    selected: str | None = None
+    then: Callable[[Pilot[None]], Awaitable[None]] | None = None
+
+
+SCENES: dict[str, SceneSpec] = {
+    "monitor": SceneSpec(),
+    "error": SceneSpec("flaky"),
+    "foreign": SceneSpec("foreign"),
+    "recipient": SceneSpec("finished", open_recipient),
+    "add-invalid": SceneSpec(None, open_add_invalid),
+    "help": SceneSpec(None, open_help),
+}
+"""Scene name → which send is selected and what is done once the data is in."""
+
+
+def run_before(scene: Scene, name: str) -> Callable[[Pilot[None]], Awaitable[None]]:
+    """What a snapshot or screenshot runs before the picture is taken."""
+    then = SCENES[name].then
+
+    async def prepare(pilot: Pilot[None]) -> None:
+        await settle(scene, pilot)
+        if then is not None:
+            await then(pilot)
+        await no_blink(pilot)
+
+    return prepare
+
+
+if __name__ == "__main__":
+    import sys
+
+    with utc():
+        scene = build_scene(selected=sys.argv[1] if len(sys.argv) > 1 else None)
+        try:
+            scene.app.run()
+        finally:
+            scene.close()

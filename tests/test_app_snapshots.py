@@ -1,0 +1,83 @@
+"""Snapshots of the whole monitor on the demo's sends, frozen at a fixed moment.
+
+The scene (tests/snapshot_apps/monitor_app.py) is deterministic: fixed seed, frozen
+simulator, fixed clock, seeded jitter, a send that fails the same way every time. After an
+intended UI change: `pytest tests/test_app_snapshots.py --snapshot-update`, then look at
+the SVGs (rsvg-convert turns them into PNGs).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.snapshot_apps.monitor_app import SCENES, Scene, build_scene, run_before
+
+SMALL = (80, 24)
+LARGE = (120, 40)
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Local time is UTC here, so times print the same on every machine."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
+def scene_for(tmp_path: Path) -> Iterator[Any]:
+    scenes: list[Scene] = []
+
+    def make(name: str) -> Scene:
+        workdir = tmp_path / name
+        workdir.mkdir()
+        scene = build_scene(workdir, selected=SCENES[name].selected)
+        scenes.append(scene)
+        return scene
+
+    yield make
+    for scene in scenes:
+        scene.close()
+
+
+def shoot(snap_compare: Any, scene_for: Any, name: str, size: tuple[int, int]) -> bool:
+    scene = scene_for(name)
+    return bool(snap_compare(scene.app, terminal_size=size, run_before=run_before(scene, name)))
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_monitor(snap_compare: Any, scene_for: Any, size: tuple[int, int]) -> None:
+    """The demo's sends: live mid-progress, finished, 20,000, Error, another BU's token,
+    and a stale one; the live send is selected."""
+    assert shoot(snap_compare, scene_for, "monitor", size)
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_stale_send_selected(snap_compare: Any, scene_for: Any, size: tuple[int, int]) -> None:
+    """A send whose reads now fail: last good data, marked stale, with the error."""
+    assert shoot(snap_compare, scene_for, "error", size)
+
+
+def test_foreign_token_selected(snap_compare: Any, scene_for: Any) -> None:
+    """A token of another client: no data at all, only the error."""
+    assert shoot(snap_compare, scene_for, "foreign", SMALL)
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_drilldown(snap_compare: Any, scene_for: Any, size: tuple[int, int]) -> None:
+    assert shoot(snap_compare, scene_for, "recipient", size)
+
+
+def test_help(snap_compare: Any, scene_for: Any) -> None:
+    assert shoot(snap_compare, scene_for, "help", SMALL)
+
+
+def test_add_invalid_id(snap_compare: Any, scene_for: Any) -> None:
+    assert shoot(snap_compare, scene_for, "add-invalid", SMALL)
