@@ -75,9 +75,11 @@ def test_drilldown(snap_compare: Any, scene_for: Any, size: tuple[int, int]) -> 
     assert shoot(snap_compare, scene_for, "recipient", size)
 
 
-def test_help(snap_compare: Any, scene_for: Any) -> None:
-    assert shoot(snap_compare, scene_for, "help", SMALL)
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_help(snap_compare: Any, scene_for: Any, size: tuple[int, int]) -> None:
+    assert shoot(snap_compare, scene_for, "help", size)
 
 
-def test_add_invalid_id(snap_compare: Any, scene_for: Any) -> None:
-    assert shoot(snap_compare, scene_for, "add-invalid", SMALL)
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_add_invalid_id(snap_compare: Any, scene_for: Any, size: tuple[int, int]) -> None:
+    assert shoot(snap_compare, scene_for, "add-invalid", size)
