@@ -8,8 +8,8 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.strip import Strip
 
-from tui.core.codes import Outcome, outcome_of
-from tui.core.model import Recipient, TrackingEvent, group_recipients
+from tui.core.codes import Outcome
+from tui.core.model import Recipient, TrackingEvent, make_recipient
 from tui.core.text import safe_text
 from tui.core.timefmt import fmt_short
 from tui.widgets.recipient_grid import RecipientGrid
@@ -25,12 +25,10 @@ def number(i: int) -> str:
 def recipient(i: int, code: int | None = 4000, message: str = "Carrier Success") -> Recipient:
     n = number(i)
     events = (
-        TrackingEvent(n, "20", "NA", 3000, "Message enroute"),
-        TrackingEvent(n, "200", message, code, "Delivered to handset"),
+        TrackingEvent("20", "NA", 3000, "Message enroute"),
+        TrackingEvent("200", message, code, "Delivered to handset"),
     )
-    known = [e.standard_code for e in events if e.standard_code is not None]
-    best = max(known) if known else None
-    return Recipient(n, events, best, outcome_of(best))
+    return make_recipient(n, events)
 
 
 def mixed(count: int) -> list[Recipient]:
@@ -441,9 +439,9 @@ async def test_row_shows_outcome_word_code_name_events_and_since() -> None:
     async with app.run_test(size=SIZE) as pilot:
         grid = app.grid
         now = datetime.now().astimezone()
-        old_shape = group_recipients(
-            [TrackingEvent(number(7), "500", "Carrier Reject", None, None)]
-        )
+        old_shape = [
+            make_recipient(number(7), [TrackingEvent("500", "Carrier Reject", None, None)])
+        ]
         grid.set_data(
             [recipient(0, 4000), recipient(1, 3001), *old_shape],
             {number(0): now},

@@ -76,7 +76,7 @@ def _stepped(body: bytes, k: int) -> Any:
         if i % 100 >= k:
             continue
         r = recipients[i]
-        extra = TrackingEvent(r.mobile_number, "200", "Carrier Success", 4000, "Delivered")
+        extra = TrackingEvent("200", "Carrier Success", 4000, "Delivered")
         best = max(4000, r.outcome_code or 0)
         recipients[i] = Recipient(r.mobile_number, (*r.events, extra), best, codes.outcome_of(best))
         added += 1

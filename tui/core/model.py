@@ -6,8 +6,10 @@ history, CLI) reads these and never the raw JSON.
 
 from __future__ import annotations
 
+import gc
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from enum import StrEnum
@@ -53,9 +55,12 @@ def phase_of(status: str) -> Phase:
 
 @dataclass(frozen=True, slots=True)
 class TrackingEvent:
-    """One carrier status event, exactly as reported (raw code and message kept verbatim)."""
+    """One carrier status, exactly as reported (raw code and message kept verbatim).
 
-    mobile_number: str
+    Events carry no number: identical events are one shared object across recipients,
+    which is what keeps a 300,000-event body small.
+    """
+
     status_code: str | None
     message: str | None
     standard_code: int | None
@@ -139,6 +144,19 @@ class Delivery:
         return None
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Building a big body makes only acyclic objects; the cycle collector would just
+    walk them again and again (seconds on 300,000 events) while holding the GIL."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def parse_mc_date(value: object) -> datetime | None:
     """An aware datetime from a Marketing Cloud date; naive values are MC system time."""
     if not isinstance(value, str) or not value.strip():
@@ -171,47 +189,57 @@ def _int(value: object) -> int | None:
     return None
 
 
-def _events(raw: Iterable[object]) -> tuple[list[TrackingEvent], int]:
-    """Parse tracking entries, sharing repeated strings so a big body stays small."""
-    shared: dict[str, str] = {}
-    events: list[TrackingEvent] = []
-    skipped = 0
+def _event(values: tuple[object, object, object, object]) -> TrackingEvent:
+    code, message, standard, description = values
+    return TrackingEvent(_text(code), _text(message), _int(standard), _text(description))
+
+
+def _read_tracking(raw: Iterable[object]) -> tuple[dict[str, list[TrackingEvent]], int, int]:
+    """Events grouped by number in carrier order, plus (event count, skipped entries).
+
+    One pass, one shared TrackingEvent per distinct status: a body has a handful of
+    distinct statuses and up to hundreds of thousands of entries.
+    """
+    shared: dict[tuple[object, ...], TrackingEvent] = {}
+    by_number: dict[str, list[TrackingEvent]] = {}
+    count = skipped = 0
     for entry in raw:
-        if not isinstance(entry, Mapping):
-            skipped += 1
-            continue
-        number = _text(entry.get("mobileNumber"))
+        if type(entry) is not dict:
+            if not isinstance(entry, Mapping):
+                skipped += 1
+                continue
+            entry = dict(entry)
+        number = entry.get("mobileNumber")
+        if type(number) is not str:
+            number = _text(number)
         if not number:
             skipped += 1
             continue
-        code, message, desc = (
-            _text(entry.get("statusCode")),
-            _text(entry.get("message")),
-            _text(entry.get("description")),
-        )
-        events.append(
-            TrackingEvent(
-                mobile_number=number,
-                status_code=code if code is None else shared.setdefault(code, code),
-                message=message if message is None else shared.setdefault(message, message),
-                standard_code=_int(entry.get("standardStatusCode")),
-                description=desc if desc is None else shared.setdefault(desc, desc),
-            )
-        )
-    return events, skipped
+        get = entry.get
+        values = (get("statusCode"), get("message"), get("standardStatusCode"), get("description"))
+        try:
+            event = shared.get(values)
+            if event is None:
+                event = shared[values] = _event(values)
+        except TypeError:  # a list or object where text belongs: unhashable, parse alone
+            event = _event(values)
+        bucket = by_number.get(number)
+        if bucket is None:
+            by_number[number] = [event]
+        else:
+            bucket.append(event)
+        count += 1
+    return by_number, count, skipped
 
 
-def group_recipients(events: Iterable[TrackingEvent]) -> tuple[Recipient, ...]:
-    """One recipient per number, in order of first appearance, outcome = highest code."""
-    by_number: dict[str, list[TrackingEvent]] = {}
+def make_recipient(number: str, events: Sequence[TrackingEvent]) -> Recipient:
+    """A recipient whose outcome is the highest standard code among its events."""
+    best = None
     for event in events:
-        by_number.setdefault(event.mobile_number, []).append(event)
-    recipients = []
-    for number, evs in by_number.items():
-        known = [e.standard_code for e in evs if e.standard_code is not None]
-        best = max(known) if known else None
-        recipients.append(Recipient(number, tuple(evs), best, codes.outcome_of(best)))
-    return tuple(recipients)
+        code = event.standard_code
+        if code is not None and (best is None or code > best):
+            best = code
+    return Recipient(number, tuple(events), best, codes.outcome_of(best))
 
 
 def count_outcomes(recipients: Iterable[Recipient]) -> OutcomeCounts:
@@ -231,8 +259,9 @@ def parse_delivery(body: object) -> Delivery:
     tracking = body.get("tracking")
     if tracking is not None and not isinstance(tracking, list):
         raise BadResponse(f"'tracking' is {type(tracking).__name__}, not a list")
-    events, skipped = _events(tracking or ())
-    recipients = group_recipients(events)
+    with _gc_paused():
+        by_number, event_count, skipped = _read_tracking(tracking or ())
+        recipients = tuple(make_recipient(n, evs) for n, evs in by_number.items())
     create_raw = _text(body.get("createDate"))
     complete_raw = _text(body.get("completeDate"))
     return Delivery(
@@ -245,7 +274,7 @@ def parse_delivery(body: object) -> Delivery:
         create_date_raw=create_raw or None,
         complete_date_raw=complete_raw or None,
         recipients=recipients,
-        event_count=len(events),
+        event_count=event_count,
         skipped_entries=skipped,
         counts=count_outcomes(recipients),
     )
@@ -254,7 +283,8 @@ def parse_delivery(body: object) -> Delivery:
 def parse_delivery_bytes(body: bytes) -> Delivery:
     """Decode and parse a response body; anything that is not JSON is a BadResponse."""
     try:
-        decoded: Any = json.loads(body)
+        with _gc_paused():
+            decoded: Any = json.loads(body)
     except (ValueError, RecursionError) as exc:
         snippet = body[:40].decode("utf-8", "replace").strip()
         kind = "HTML" if snippet.lower().startswith(("<!doctype", "<html")) else "invalid JSON"
