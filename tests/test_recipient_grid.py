@@ -511,3 +511,60 @@ async def test_data_and_cursor_set_before_mount_are_shown() -> None:
         assert grid.cursor_row == 150
         lines = [grid.render_line(y).text for y in range(grid.size.height)]
         assert any(line.startswith(f" {number(150)}") for line in lines)
+
+
+# ---------------------------------------------------------------- the refresher's hint
+
+
+async def test_changed_hint_repaints_only_the_named_rows(big: list[Recipient]) -> None:
+    """With the refresher's `changed` set, a 100k poll never compares every row."""
+    app = GridApp()
+    async with app.run_test(size=SIZE) as pilot:
+        grid = app.grid
+        grid.set_data(big)
+        await pilot.pause()
+        grid.reset()
+        polled = list(big)
+        polled[2] = recipient(2, 4502, "Unknown subscriber")
+        polled[50_000] = recipient(50_000, 4502, "Unknown subscriber")
+        grid.set_data(polled, None, changed={number(2), number(50_000)})
+        await pilot.pause()
+        assert grid.lines == [3]  # row 2 under the header; row 50,000 is off screen
+        assert grid.cells_built <= 4
+        assert "Unknown subscriber" in grid.render_line(3).text
+        grid.cursor_row = 50_000
+        await pilot.pause()
+        assert "Unknown subscriber" in screen_text(grid)[1 + 50_000 - grid.scroll_offset.y]
+
+
+async def test_changed_hint_with_new_rows_at_the_end_keeps_the_cursor() -> None:
+    app = GridApp()
+    async with app.run_test(size=SIZE) as pilot:
+        grid = app.grid
+        data = mixed(1_000)
+        grid.set_data(data)
+        await pilot.press("j", "j")
+        grid.reset()
+        grown = [*data, *(recipient(i, 3001) for i in range(1_000, 1_200))]
+        grid.set_data(grown, None, changed={number(i) for i in range(1_000, 1_200)})
+        await pilot.pause()
+        assert grid.row_count == 1_200 and grid.cursor_row == 2
+        assert grid.cells_built <= 200, "only the new rows are measured, none redrawn"
+        assert grid.move_to_number(number(1_150)) and grid.cursor_row == 1_150
+
+
+async def test_changed_hint_is_ignored_when_the_order_changed() -> None:
+    """A hint is only trusted for the rows it was computed on; a reorder redraws all."""
+    app = GridApp()
+    async with app.run_test(size=SIZE) as pilot:
+        grid = app.grid
+        data = mixed(100)
+        grid.set_data(data)
+        await pilot.pause()
+        flipped = list(reversed(data))
+        grid.set_data(flipped, None, changed=set())
+        await pilot.pause()
+        first = grid.recipient_at(0)
+        assert first is not None and first.mobile_number == number(99)
+        assert grid.cursor_row == 99, "the cursor follows its number"
+        assert number(0) in screen_text(grid)[1 + 99 - grid.scroll_offset.y]

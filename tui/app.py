@@ -168,7 +168,7 @@ class SendwatchApp(App[None]):
             self.refresher.watch(send)
         self.send_list.set_sends(self._states.values(), self.watchlist.selected)
         self.send_list.focus()
-        self._show_selected(data_changed=True)
+        self._show_selected()
         self._update_subtitle()
         self.run_worker(self.refresher.run(), name="refresher", exit_on_error=False)
         if self.banner:
@@ -201,8 +201,7 @@ class SendwatchApp(App[None]):
         self._states[state.key] = state
         self.send_list.update_state(state)
         if state.key == self.send_list.selected_key:
-            changed = state.delivery is not previous.delivery
-            self._show_selected(data_changed=changed)
+            self._show_selected()
         self._update_subtitle()
         if state.became_final and state.delivery is not None:
             self._announce_final(state)
@@ -233,7 +232,7 @@ class SendwatchApp(App[None]):
         if self.sub_title != subtitle:
             self.sub_title = subtitle
 
-    def _show_selected(self, *, data_changed: bool) -> None:
+    def _show_selected(self) -> None:
         key = self.send_list.selected_key
         detail = self.detail
         detail.display = key is not None
@@ -244,7 +243,6 @@ class SendwatchApp(App[None]):
             self._states[key],
             now=self.now(),
             interval=self.refresher.interval,
-            data_changed=data_changed,
         )
 
     # ---- selection ---------------------------------------------------------------
@@ -252,7 +250,7 @@ class SendwatchApp(App[None]):
     def _on_highlight(self) -> None:
         self._selected_key = self.send_list.selected_key
         self.detail.clear()
-        self._show_selected(data_changed=True)
+        self._show_selected()
         self._update_subtitle()
         if self._selection_timer is not None:
             self._selection_timer.stop()
@@ -289,7 +287,7 @@ class SendwatchApp(App[None]):
         }
         self.send_list.set_sends(self._states.values(), selected)
         self.detail.clear()
-        self._show_selected(data_changed=True)
+        self._show_selected()
         self._update_subtitle()
 
     def action_add(self) -> None:
@@ -406,7 +404,7 @@ class SendwatchApp(App[None]):
 
     def action_toggle_time(self) -> None:
         self.detail.mc_time = not self.detail.mc_time
-        self._show_selected(data_changed=False)
+        self._show_selected()
 
     def action_help(self) -> None:
         sections = [

@@ -94,6 +94,14 @@ def changed_numbers(old: Delivery | None, new: Delivery) -> tuple[frozenset[str]
     return frozenset(rows), frozenset(outcomes)
 
 
+@dataclass(frozen=True, slots=True)
+class _News:
+    changed: frozenset[str]
+    observed: tuple[tuple[str, datetime], ...]
+    since: dict[str, datetime]
+    warning: str | None
+
+
 @dataclass
 class _Slot:
     state: SendState
@@ -248,13 +256,9 @@ class Refresher:
     async def _succeeded(self, slot: _Slot, delivery: Delivery) -> None:
         now = self._now()
         previous = slot.state.delivery
-        changed, new_outcomes = changed_numbers(previous, delivery)
-        observed, warning = await self._record(slot, delivery, new_outcomes, now)
-        for number in new_outcomes:
-            if previous is None:
-                slot.since.setdefault(number, now)
-            else:
-                slot.since[number] = now
+        # Comparing and recording 100,000 recipients is off the event loop, like parsing.
+        news = await asyncio.to_thread(self._digest, slot, previous, delivery, now)
+        slot.since = news.since
         final = delivery.phase.final
         slot.due = None if final else asyncio.get_running_loop().time() + self.interval
         self._publish(
@@ -264,44 +268,54 @@ class Refresher:
                 delivery=delivery,
                 fetched_at=now,
                 next_poll_at=None if final else now + timedelta(seconds=self.interval),
-                observed=observed or slot.state.observed,
-                since=dict(slot.since),
-                changed=changed,
+                observed=news.observed or slot.state.observed,
+                since=news.since,
+                changed=news.changed,
                 became_final=final and previous is not None and not previous.phase.final,
-                warning=warning,
+                warning=news.warning,
             ),
         )
 
-    async def _record(
+    def _digest(
+        self, slot: _Slot, previous: Delivery | None, delivery: Delivery, now: datetime
+    ) -> _News:
+        """What changed since the last read, recorded in history (runs in a thread)."""
+        changed, new_outcomes = changed_numbers(previous, delivery)
+        observed, warning, loaded = self._record(slot, delivery, new_outcomes, now)
+        since = dict(slot.since)
+        if loaded is not None:
+            since.update(loaded)
+        for number in new_outcomes:
+            if previous is None:
+                since.setdefault(number, now)
+            else:
+                since[number] = now
+        return _News(changed, observed, since, warning)
+
+    def _record(
         self, slot: _Slot, delivery: Delivery, changed: frozenset[str], now: datetime
-    ) -> tuple[tuple[tuple[str, datetime], ...], str | None]:
+    ) -> tuple[tuple[tuple[str, datetime], ...], str | None, dict[str, datetime] | None]:
         """Store what we observed; history trouble is a warning, never a failed poll."""
         history = self._history
         if history is None:
             seen = dict(slot.state.observed)
             seen.setdefault(delivery.status, now)
-            return tuple(seen.items()), None
+            return tuple(seen.items()), None, None
         key = slot.state.key
         outcomes = {
             r.mobile_number: _outcome_key(r)
             for r in delivery.recipients
             if r.mobile_number in changed
         }
-
-        def write() -> tuple[tuple[tuple[str, datetime], ...], dict[str, datetime] | None]:
+        try:
             history.record_status(key, delivery.status, now)
             history.record_outcomes(key, outcomes, now)
             loaded = None if slot.since_loaded else history.current_since(key)
-            return tuple(history.status_observations(key)), loaded
-
-        try:
-            observed, loaded = await asyncio.to_thread(write)
+            observed = tuple(history.status_observations(key))
         except (SendwatchError, OSError) as exc:
-            return (), f"history not saved: {exc}"
-        if loaded is not None:
-            slot.since.update(loaded)
-            slot.since_loaded = True
-        return observed, None
+            return (), f"history not saved: {exc}", None
+        slot.since_loaded = True
+        return observed, None, loaded
 
     def _failed(self, slot: _Slot, error: SendwatchError) -> None:
         now = self._now()

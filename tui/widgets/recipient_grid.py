@@ -12,8 +12,9 @@ escape sequences nor break the layout.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
+from operator import attrgetter
 from typing import ClassVar, Final
 
 from rich.cells import cell_len, set_cell_size
@@ -106,6 +107,9 @@ def _carrier_text(event: TrackingEvent | None) -> str:
         if part and part.strip() and part.strip().upper() != "NA" and part not in parts:
             parts.append(part.strip())
     return " · ".join(parts)
+
+
+_number_of: Final = attrgetter("mobile_number")
 
 
 def _same_row(old: Recipient, new: Recipient) -> bool:
@@ -219,8 +223,9 @@ class RecipientGrid(ScrollView, can_focus=True):
         self._all: list[Recipient] = []
         self._rows: list[Recipient] = []
         self._index: dict[str, int] = {}
+        self._numbers: list[str] = []
         self._unique = True
-        self._since: dict[str, datetime] = {}
+        self._since: Mapping[str, datetime] = {}
         self._filter: Outcome | None = None
         self._cursor = 0
         self._announced: tuple[int, str] | None = None
@@ -303,32 +308,67 @@ class RecipientGrid(ScrollView, can_focus=True):
         self.post_message(self.FilterChanged(outcome, grid=self))
 
     def set_data(
-        self, recipients: Sequence[Recipient], since: Mapping[str, datetime] | None = None
+        self,
+        recipients: Sequence[Recipient],
+        since: Mapping[str, datetime] | None = None,
+        changed: Collection[str] | None = None,
     ) -> None:
-        """Replace the data; repaint only rows that changed and are on screen."""
+        """Replace the data; repaint only rows that changed and are on screen.
+
+        `changed` (numbers whose rows may differ, as the refresher computes them) lets a
+        poll of 100,000 recipients skip comparing every row; `since` is kept, not copied,
+        so callers must not mutate it afterwards.
+        """
         new_all = list(recipients)
-        new_since = dict(since) if since else {}
+        new_since = since if since is not None else {}
         old_all, old_rows, old_since = self._all, self._rows, self._since
         new_rows = self._filtered(new_all)
         self._all, self._since = new_all, new_since
 
-        changed = self._diff(old_rows, new_rows, old_since, new_since)
-        if changed is None:  # shape changed: rows added, removed or reordered
+        if changed is not None:
+            numbers = list(map(_number_of, new_rows))
+            grows = self._rows and self._unique and numbers[: len(self._numbers)] == self._numbers
+            if grows:
+                self._take_appended(new_rows, numbers)
+                self._repaint_rows(sorted(self._index[n] for n in changed if n in self._index))
+                return
+            rows_changed = None
+        else:
+            rows_changed = self._diff(old_rows, new_rows, old_since, new_since)
+        if rows_changed is None:  # shape changed: rows added, removed or reordered
             self._install_rows(new_rows, self.cursor_recipient)
             return
-
         self._rows = new_rows
         if not new_rows and bool(old_all) != bool(new_all):
             self.refresh()  # the empty-state message depends on whether any data exists
-        if not changed:
+        self._repaint_rows(rows_changed)
+
+    def _take_appended(self, rows: list[Recipient], numbers: list[str]) -> None:
+        """Same rows in the same order, maybe new ones at the end: extend, don't rebuild."""
+        old_count = len(self._rows)
+        self._rows = rows
+        if len(rows) == old_count:
             return
-        if self._widen_columns(new_rows[i] for i in changed):
+        index = self._index
+        for i in range(old_count, len(rows)):
+            index.setdefault(numbers[i], i)
+        self._numbers = numbers
+        self._unique = len(index) == len(rows)
+        self.virtual_size = Size(self._min_width(), len(rows) + 1)
+        top, visible = self._visible_rows()
+        if old_count < top + visible:  # new rows landed on screen
+            self.refresh()
+
+    def _repaint_rows(self, rows: list[int]) -> None:
+        if not rows:
+            return
+        if self._widen_columns(self._rows[i] for i in rows[:_SAMPLE_HEAD]):
             self._clear_strips()
             self.refresh()
         else:
             top, visible = self._visible_rows()
             width = max(self.size.width, self.virtual_size.width)
-            for i in changed:
+            for i in rows:
                 key = self._row_key(i)
                 for state in (0, 1, 2):
                     self._strips.discard((key, self._strips_width, state))
@@ -348,8 +388,8 @@ class RecipientGrid(ScrollView, can_focus=True):
         self,
         old: list[Recipient],
         new: list[Recipient],
-        old_since: dict[str, datetime],
-        new_since: dict[str, datetime],
+        old_since: Mapping[str, datetime],
+        new_since: Mapping[str, datetime],
     ) -> list[int] | None:
         """Indices of rows that draw differently, or None when the rows' order changed."""
         if len(old) != len(new) or not self._unique:
@@ -371,7 +411,8 @@ class RecipientGrid(ScrollView, can_focus=True):
     def _install_rows(self, rows: list[Recipient], keep: Recipient | None) -> None:
         """Take new rows whose order changed: reindex, re-measure, repaint everything."""
         self._rows = rows
-        self._index = {r.mobile_number: i for i, r in enumerate(rows)}
+        self._numbers = list(map(_number_of, rows))
+        self._index = {n: i for i, n in enumerate(self._numbers)}
         self._unique = len(self._index) == len(rows)
         self._measure_columns()
         self._clear_strips()

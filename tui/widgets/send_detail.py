@@ -193,6 +193,8 @@ class SendDetail(Vertical):
         self._now = now
         self._shown: dict[str, str] = {}
         self._state: SendState | None = None
+        self._grid_key: str | None = None
+        self._grid_delivery: Delivery | None = None
         self.mc_time = False
 
     def compose(self) -> ComposeResult:
@@ -224,7 +226,7 @@ class SendDetail(Vertical):
             counts = self.query_one("#counts")
             self._put("counts", counts_text(self._state.delivery, counts.size.width or 60))
 
-    def show(self, state: SendState, *, now: datetime, interval: float, data_changed: bool) -> None:
+    def show(self, state: SendState, *, now: datetime, interval: float) -> None:
         self._state = state
         self._put("summary", summary_text(state, mc_time=self.mc_time, now=now, interval=interval))
         for n, cell in enumerate(step_texts(state, now)):
@@ -232,9 +234,19 @@ class SendDetail(Vertical):
         self._put("counts", counts_text(state.delivery, self.query_one("#counts").size.width or 60))
         self._put("problem", problem_text(state, now))
         delivery = state.delivery
-        if data_changed:
-            self.grid.set_data(delivery.recipients if delivery else (), state.since)
+        if state.key != self._grid_key or delivery is not self._grid_delivery:
+            # The refresher's `changed` is relative to the read before: usable only when
+            # the grid shows exactly that read of the same send.
+            follows = state.key == self._grid_key and self._grid_delivery is not None
+            self.grid.set_data(
+                delivery.recipients if delivery else (),
+                state.since,
+                changed=state.changed if follows else None,
+            )
+            self._grid_key, self._grid_delivery = state.key, delivery
         self.grid.set_empty_message(empty_message(state))
 
     def clear(self) -> None:
+        """Forget what is shown: the next `show()` redraws everything."""
         self._shown.clear()
+        self._grid_key, self._grid_delivery = None, None

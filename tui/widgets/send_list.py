@@ -7,6 +7,7 @@ from datetime import datetime
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -116,8 +117,27 @@ class SendList(OptionList):
         if self._texts[state.key] == text.plain:
             return False
         self._texts[state.key] = text.plain
-        self.replace_option_prompt(state.key, text)
+        try:
+            self._repaint_entry(state.key, text)
+        except AttributeError:  # OptionList internals moved: take the slow, safe road
+            self.replace_option_prompt(state.key, text)
         return True
+
+    def _repaint_entry(self, key: str, text: Text) -> None:
+        """Swap one entry's prompt and repaint only its two lines.
+
+        `replace_option_prompt` drops every cached line and repaints the whole list: with
+        many in-flight sends that was most of the monitor's CPU and terminal bytes.
+        Entries are always two lines, so nothing else can move.
+        """
+        option = self.get_option(key)
+        option._set_prompt(text)
+        cache = self._option_render_cache
+        for cache_key in [k for k in cache.keys() if k[0] is option]:  # noqa: SIM118 (no __iter__)
+            cache.discard(cache_key)
+        y = self._index_to_line[self.get_option_index(key)] - self.scroll_offset.y
+        if -2 < y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 2))
 
     def select_key(self, key: str) -> None:
         if key in self._order:
