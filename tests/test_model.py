@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tui.core import model
 from tui.core.codes import STANDARD_CODES, Outcome, is_final, outcome_of
 from tui.core.errors import BadResponse
 from tui.core.model import (
@@ -218,3 +219,73 @@ def test_code_table_matches_api_md() -> None:
     assert outcome_of(3001) is Outcome.PENDING and not is_final(3001)
     assert all(outcome_of(c) is Outcome.FAILED for c in (1500, 2502, 2600, 4500, 4505))
     assert outcome_of(None) is Outcome.UNKNOWN and outcome_of(1234) is Outcome.UNKNOWN
+
+
+# ---------------------------------------------------------------- big bodies in slices
+
+
+def _big_body(entries: list[dict[str, object]], **head: object) -> bytes:
+    return json.dumps(
+        {"status": "Started", "count": len(entries), **head, "tracking": entries}
+    ).encode()
+
+
+def _entries(n: int, message: str = "Carrier Success") -> list[dict[str, object]]:
+    return [
+        {
+            "mobileNumber": f"1555{i:07d}",
+            "statusCode": "200",
+            "message": message,
+            "standardStatusCode": "4000" if i % 3 else "4500",
+            "description": "d",
+        }
+        for i in range(n)
+    ]
+
+
+def test_a_big_body_is_read_in_slices_with_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.core import chunked
+
+    monkeypatch.setattr(chunked, "SLICE_BYTES", 4096)
+    body = _big_body(_entries(3000))
+    seen: list[bytes] = []
+    real = chunked._slices
+
+    def spy(*args: object) -> object:
+        for piece in real(*args):  # type: ignore[arg-type]
+            seen.append(piece)
+            yield piece
+
+    monkeypatch.setattr(chunked, "_slices", spy)
+    sliced = model._parse_in_slices(body)
+    assert sliced is not None and len(seen) > 10, "it really went slice by slice"
+    assert sliced == parse_delivery(json.loads(body))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a boundary-looking sequence inside a string: that slice is invalid, so whole decode
+        _big_body(_entries(50, message='x"},{"mobileNumber":"666","standardStatusCode":"4000')),
+        _big_body(_entries(50, message="},{")),
+        # tracking not last, a nested value, duplicated keys: not the plain shape
+        json.dumps({"tracking": _entries(50), "status": "Finished"}).encode(),
+        _big_body([{"mobileNumber": "1", "message": [{"a": 1}, {"b": 2}]}, *_entries(50)]),
+        b'{"status": "New", "tracking": [], "tracking": [{"mobileNumber": "9"}]}',
+    ],
+)
+def test_odd_bodies_read_exactly_as_a_whole_decode(
+    body: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.core import chunked
+
+    monkeypatch.setattr(chunked, "SLICE_BYTES", 64)
+    monkeypatch.setattr(model, "SLICE_BYTES", 0)
+    assert parse_delivery_bytes(body) == parse_delivery(json.loads(body))
+
+
+def test_a_broken_big_body_is_still_a_bad_response(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(model, "SLICE_BYTES", 0)
+    body = _big_body(_entries(20))
+    with pytest.raises(BadResponse):
+        parse_delivery_bytes(body[:-30] + b"}")

@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from tui.core import codes
+from tui.core.chunked import SLICE_BYTES, split_tracking
 from tui.core.codes import Outcome
 from tui.core.errors import BadResponse
 
@@ -190,46 +191,63 @@ def _int(value: object) -> int | None:
 
 
 def _event(values: tuple[object, object, object, object]) -> TrackingEvent:
-    code, message, standard, description = values
+    code, message, standard, description = (v[1] if type(v) is tuple else v for v in values)
     return TrackingEvent(_text(code), _text(message), _int(standard), _text(description))
 
 
-def _read_tracking(raw: Iterable[object]) -> tuple[dict[str, list[TrackingEvent]], int, int]:
-    """Events grouped by number in carrier order, plus (event count, skipped entries).
+class _TrackingReader:
+    """Events grouped by number in carrier order, fed in one or many slices.
 
-    One pass, one shared TrackingEvent per distinct status: a body has a handful of
-    distinct statuses and up to hundreds of thousands of entries.
+    One shared TrackingEvent per distinct status: a body has a handful of distinct
+    statuses and up to hundreds of thousands of entries.
     """
-    shared: dict[tuple[object, ...], TrackingEvent] = {}
-    by_number: dict[str, list[TrackingEvent]] = {}
-    count = skipped = 0
-    for entry in raw:
-        if type(entry) is not dict:
-            if not isinstance(entry, Mapping):
-                skipped += 1
+
+    def __init__(self) -> None:
+        self.shared: dict[tuple[object, ...], TrackingEvent] = {}
+        self.by_number: dict[str, list[TrackingEvent]] = {}
+        self.count = self.skipped = 0
+
+    def feed(self, raw: Iterable[object]) -> None:
+        shared, by_number = self.shared, self.by_number
+        for entry in raw:
+            if type(entry) is not dict:
+                if not isinstance(entry, Mapping):
+                    self.skipped += 1
+                    continue
+                entry = dict(entry)
+            number = entry.get("mobileNumber")
+            if type(number) is not str:
+                number = _text(number)
+            if not number:
+                self.skipped += 1
                 continue
-            entry = dict(entry)
-        number = entry.get("mobileNumber")
-        if type(number) is not str:
-            number = _text(number)
-        if not number:
-            skipped += 1
-            continue
-        get = entry.get
-        values = (get("statusCode"), get("message"), get("standardStatusCode"), get("description"))
-        try:
-            event = shared.get(values)
-            if event is None:
-                event = shared[values] = _event(values)
-        except TypeError:  # a list or object where text belongs: unhashable, parse alone
-            event = _event(values)
-        bucket = by_number.get(number)
-        if bucket is None:
-            by_number[number] = [event]
-        else:
-            bucket.append(event)
-        count += 1
-    return by_number, count, skipped
+            get = entry.get
+            values = (
+                _key(get("statusCode")),
+                _key(get("message")),
+                _key(get("standardStatusCode")),
+                _key(get("description")),
+            )
+            try:
+                event = shared.get(values)
+                if event is None:
+                    event = shared[values] = _event(values)
+            except TypeError:  # a list or object where text belongs: unhashable, parse alone
+                event = _event(values)
+            bucket = by_number.get(number)
+            if bucket is None:
+                by_number[number] = [event]
+            else:
+                bucket.append(event)
+            self.count += 1
+
+    def recipients(self) -> tuple[Recipient, ...]:
+        return tuple(make_recipient(n, evs) for n, evs in self.by_number.items())
+
+
+def _key(value: object) -> object:
+    """Strings as they are; anything else tagged with its type (True and 1 differ)."""
+    return value if type(value) is str or value is None else (type(value).__name__, value)
 
 
 def make_recipient(number: str, events: Sequence[TrackingEvent]) -> Recipient:
@@ -251,6 +269,16 @@ def count_outcomes(recipients: Iterable[Recipient]) -> OutcomeCounts:
 
 def parse_delivery(body: object) -> Delivery:
     """Build a Delivery from decoded JSON; raise BadResponse when it is not one."""
+    reader = _TrackingReader()
+    if isinstance(body, Mapping):
+        tracking = body.get("tracking")
+        if isinstance(tracking, list):
+            with _gc_paused():
+                reader.feed(tracking)
+    return _delivery(body, reader)
+
+
+def _delivery(body: object, reader: _TrackingReader) -> Delivery:
     if not isinstance(body, Mapping):
         raise BadResponse(f"expected a JSON object, got {type(body).__name__}")
     status = _text(body.get("status"))
@@ -260,8 +288,7 @@ def parse_delivery(body: object) -> Delivery:
     if tracking is not None and not isinstance(tracking, list):
         raise BadResponse(f"'tracking' is {type(tracking).__name__}, not a list")
     with _gc_paused():
-        by_number, event_count, skipped = _read_tracking(tracking or ())
-        recipients = tuple(make_recipient(n, evs) for n, evs in by_number.items())
+        recipients = reader.recipients()
     create_raw = _text(body.get("createDate"))
     complete_raw = _text(body.get("completeDate"))
     return Delivery(
@@ -274,14 +301,34 @@ def parse_delivery(body: object) -> Delivery:
         create_date_raw=create_raw or None,
         complete_date_raw=complete_raw or None,
         recipients=recipients,
-        event_count=event_count,
-        skipped_entries=skipped,
+        event_count=reader.count,
+        skipped_entries=reader.skipped,
         counts=count_outcomes(recipients),
     )
 
 
+def _parse_in_slices(body: bytes) -> Delivery | None:
+    """The big-body path (see chunked.py); None when the body needs a whole decode."""
+    split = split_tracking(body)
+    if split is None:
+        return None
+    head, slices = split
+    reader = _TrackingReader()
+    try:
+        for piece in slices:
+            with _gc_paused():
+                reader.feed(json.loads(piece))
+    except (ValueError, RecursionError):
+        return None
+    return _delivery(head, reader)
+
+
 def parse_delivery_bytes(body: bytes) -> Delivery:
     """Decode and parse a response body; anything that is not JSON is a BadResponse."""
+    if len(body) > SLICE_BYTES:
+        sliced = _parse_in_slices(body)
+        if sliced is not None:
+            return sliced
     try:
         with _gc_paused():
             decoded: Any = json.loads(body)
