@@ -374,6 +374,19 @@ async def test_edit_label_is_shown_and_persisted(env: Env) -> None:
         assert "Black Friday" in screen(app)
 
 
+async def test_a_send_added_in_another_window_is_polled_after_our_next_change(env: Env) -> None:
+    mine, theirs = env.send("Mine", 3), env.send("Theirs", 3)
+    env.watch(mine)
+    app = env.app()
+    async with running(app) as pilot:
+        await until(pilot, lambda: has_data(app, mine.key), "the first read")
+        other_window = env.load()
+        other_window.add(theirs)
+        await pilot.press("shift+down")  # any change of ours merges the file
+        await until(pilot, lambda: theirs.key in app._states, "their send listed")
+        await until(pilot, lambda: has_data(app, theirs.key), "their send polled")
+
+
 async def test_remove_asks_first_and_undo_restores_the_same_place(env: Env) -> None:
     a, b, c = (env.send(label, 3) for label in ("Alpha", "Bravo", "Charlie"))
     env.watch(a, b, c)
@@ -693,7 +706,8 @@ async def test_help_lists_the_app_keys_and_esc_closes_it(env: Env) -> None:
 
 
 async def test_command_palette_jumps_to_a_send_by_label(env: Env) -> None:
-    sends = [env.send(label, 3) for label in ("Order confirmations", "Black Friday", "Resets")]
+    labels = ("Order confirmations", "Black Friday [50%] [/]", "Resets [@click=app.quit]")
+    sends = [env.send(label, 3) for label in labels]
     env.watch(*sends)
     app = env.app()
     async with running(app) as pilot:
@@ -703,8 +717,8 @@ async def test_command_palette_jumps_to_a_send_by_label(env: Env) -> None:
         await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
         await type_text(pilot, "friday")
 
-        def offered() -> bool:
-            return "Black Friday" in screen(app) and "Resets" not in screen(app)
+        def offered() -> bool:  # labels are text: brackets stay, nothing is a tag
+            return "Black Friday [50%] [/]" in screen(app) and "Resets" not in screen(app)
 
         await until(pilot, offered, "the matching send offered")
         await pilot.press("down", "enter")

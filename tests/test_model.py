@@ -289,3 +289,23 @@ def test_a_broken_big_body_is_still_a_bad_response(monkeypatch: pytest.MonkeyPat
     body = _big_body(_entries(20))
     with pytest.raises(BadResponse):
         parse_delivery_bytes(body[:-30] + b"}")
+
+
+@pytest.mark.parametrize(
+    "raw", ["9999-12-31T23:59:59", "0001-01-01T00:00:00", "2026-02-30T10:00:00"]
+)
+def test_dates_that_cannot_be_shown_are_kept_raw(raw: str) -> None:
+    d = parse_delivery({"status": "Finished", "createDate": raw, "completeDate": raw})
+    assert d.create_date is None and d.create_date_raw == raw
+    assert d.duration is None
+
+
+def test_a_repeated_deciding_code_marks_only_its_first_event() -> None:
+    tracking = [
+        {"mobileNumber": "1", "statusCode": "200", "standardStatusCode": "4000"},
+        {"mobileNumber": "1", "statusCode": "20", "standardStatusCode": "3001"},
+        {"mobileNumber": "1", "statusCode": "200", "standardStatusCode": "4000"},
+    ]
+    (r,) = parse_delivery({"status": "Finished", "tracking": tracking}).recipients
+    assert r.events[0] is r.events[2], "identical events are one shared object"
+    assert r.deciding_index == 0 and r.deciding_event is r.events[0]

@@ -139,7 +139,6 @@ def reads(states: list[SendState], key: str | None = None) -> list[SendState]:
         if (key is None or s.key == key)
         and s.delivery is not None
         and s.error is None
-        and not s.fetching
         and s.fetched_at is not None
     ]
 
@@ -258,7 +257,7 @@ async def test_became_final_is_published_once(sim: Simulator, tmp_path: Path) ->
         await wait_for(lambda: len(reads(states)) > n, "a manual read")
     assert states[-1].send.label == "renamed"
     flagged = [s for s in states if s.became_final]
-    assert len(flagged) == 1, [(s.fetching, s.send.label) for s in flagged]
+    assert len(flagged) == 1, [s.send.label for s in flagged]
 
 
 # --------------------------------------------------------------------------- errors
@@ -284,13 +283,13 @@ async def test_errors_keep_last_good_data_and_back_off(sim: Simulator, tmp_path:
             lambda: (s := latest(states, send.key)) is not None and s.failures >= 3,
             "three failures",
         )
-        failed = [s for s in states[mark:] if s.error is not None and not s.fetching]
+        failed = [s for s in states[mark:] if s.error is not None]
         assert [s.failures for s in failed] == [1, 2, 3]
         for s in failed:
             assert isinstance(s.error, ServerError) and s.error.status == 500
             assert s.delivery is good.delivery  # the last good data stays
             assert s.fetched_at == good.fetched_at
-            assert s.stale and not s.fetching
+            assert s.stale
             assert s.error_at is not None and s.next_poll_at is not None
         # Exponential backoff with jitter in [0.5, 1] x interval x 2^(n-1): the ranges
         # do not overlap, so each wait is at least the one before.
@@ -303,7 +302,6 @@ async def test_errors_keep_last_good_data_and_back_off(sim: Simulator, tmp_path:
             lambda: (
                 (s := latest(states, send.key)) is not None
                 and s.error is None
-                and not s.fetching
                 and s.fetched_at != good.fetched_at
                 and s
             ),
@@ -331,7 +329,7 @@ async def test_non_retryable_error_waits_for_a_manual_refresh(
     async with running(refresher):
         s = await wait_for(lambda: (x := latest(states, send.key)) and x.error and x, "the error")
         assert isinstance(s.error, TokenNotForClient)
-        assert s.next_poll_at is None and s.failures == 1 and not s.fetching
+        assert s.next_poll_at is None and s.failures == 1
         assert s.delivery is None and not s.stale
         await quiet(meter, foreign)
         assert meter.started[foreign] == 1
@@ -693,3 +691,37 @@ def test_send_state_defaults() -> None:
     state = SendState(watched("MzA6Nzg6MA", "tok"))
     assert not state.stale and not state.final and state.delivery is None
     assert state.key == "sim/messageContact/MzA6Nzg6MA/tok"
+
+
+class _Broken:
+    """A fetcher that fails the way bugs and hostile servers do."""
+
+    def __init__(self, *errors: BaseException) -> None:
+        self.errors = list(errors)
+        self.calls = 0
+
+    async def fetch(self, kind: SendKind, message_id: str, token_id: str) -> Delivery:
+        self.calls += 1
+        raise self.errors.pop(0) if self.errors else RuntimeError("still broken")
+
+    async def aclose(self) -> None:
+        pass
+
+
+async def test_a_bug_or_absurd_retry_after_never_ends_polling(tmp_path: Path) -> None:
+    profile = Profile(name="sim", auth="token", rest_url="http://127.0.0.1:9", access_token_env="X")
+    fetcher = _Broken(RateLimited(1e12), RuntimeError("boom"))
+    states: list[SendState] = []
+    refresher = Refresher(
+        make_config(tmp_path, profile), states.append, client_factory=lambda p: fetcher
+    )
+    send = watched("MzA6Nzg6MA", "TOKEN1")
+    refresher.watch(send)
+    async with running(refresher):
+        await wait_for(lambda: fetcher.calls >= 1 and states, "the rate-limited read")
+        assert states[-1].next_poll_at is not None, "Retry-After is clamped, not an overflow"
+        refresher.refresh_now(send.key)
+        await wait_for(lambda: fetcher.calls >= 2 and len(states) >= 2, "the crashing read")
+        assert "internal error" in str(states[-1].error)
+        refresher.refresh_now(send.key)
+        await wait_for(lambda: fetcher.calls >= 3, "a read after the crash")

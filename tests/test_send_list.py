@@ -64,6 +64,6 @@ async def test_an_update_that_changes_nothing_repaints_nothing() -> None:
         sidebar.set_sends(states, None)
         await pilot.pause()
         sidebar.lines.clear()
-        assert not sidebar.update_state(replace(states[2], fetching=True))
+        assert not sidebar.update_state(replace(states[2], failures=0))
         await pilot.pause()
         assert sidebar.lines == []

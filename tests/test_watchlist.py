@@ -424,3 +424,34 @@ def test_failed_rename_keeps_the_original(path: Path, monkeypatch: pytest.Monkey
     assert leftovers(path) == []
     monkeypatch.undo()
     assert tokens(loaded(path)) == ["a"]
+
+
+def test_a_full_disk_during_a_repairing_change_keeps_the_original(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A damaged entry forces a rewrite; if that write fails, nothing may disappear."""
+    import errno
+
+    import tui.core.watchlist as watchlist_module
+    from tui.core.safe_write import storage_error
+
+    path = tmp_path / "watchlist.toml"
+    first = WatchList(path)
+    first.load()
+    first.add(WatchedSend("p", "MzA6Nzg6MA", "c21NCNSDN2sMMWM2miosdjEHH", "messageContact", "A"))
+    with path.open("a") as f:
+        f.write('\n[[sends]]\nprofile = "p"\n')  # a hand edit leaves one bad entry
+    before = path.read_bytes()
+
+    def full(target: Path, data: bytes, mode: int = 0o600) -> None:
+        raise storage_error("write", target, OSError(errno.ENOSPC, "No space left on device"))
+
+    monkeypatch.setattr(watchlist_module, "atomic_write", full)
+    with pytest.raises(StorageError):
+        first.add(WatchedSend("p", "MzE6Nzg6MA", "d21NCNSDN2sMMWM2miosdjEHH", "messageContact"))
+    assert path.read_bytes() == before, "the original is still in place"
+    assert any("saved as" in w for w in first.warnings)
+    monkeypatch.undo()
+    again = WatchList(path)
+    again.load()
+    assert [s.label for s in again.sends] == ["A"]

@@ -25,6 +25,7 @@ from tui.core.config import Config
 from tui.core.errors import SendwatchError
 from tui.core.history import History
 from tui.core.refresher import Refresher, SendState
+from tui.core.text import safe_text
 from tui.core.watchlist import WatchedSend, WatchList
 from tui.screens.add_send import AddSendResult, AddSendScreen
 from tui.screens.confirm import ConfirmScreen
@@ -56,17 +57,24 @@ class SendUpdated(Message):
         self.state = state
 
 
+def _literal(text: str) -> str:
+    """Text the palette shows as is: it reads prompts as markup, and textual's own
+    `escape` leaves `[50%]` alone, which markup then swallows."""
+    return safe_text(text).replace("[", "\\[")
+
+
 class SendCommands(Provider):
     """Command palette: jump to any watched send by label or id."""
 
     def _candidates(self) -> list[tuple[str, Callable[[], None], str]]:
         app = self.app
         assert isinstance(app, SendwatchApp)
+        # The palette reads prompts and help as markup: labels are text, so escape them.
         return [
             (
-                f"{s.display_name}  {s.message_id} {s.token_id}",
+                _literal(f"{s.display_name}  {s.message_id} {s.token_id}"),
                 partial(app.select_send, s.key),
-                f"{s.kind} on profile {s.profile}",
+                _literal(f"{s.kind} on profile {s.profile}"),
             )
             for s in app.watchlist.sends
         ]
@@ -115,7 +123,7 @@ class SendwatchApp(App[None]):
             "toggle_time",
             "MC time",
             show=False,
-            tooltip="Show times as Marketing Cloud time (UTC−6) or local",
+            tooltip="Created/completed as Marketing Cloud sent them (UTC−6), or local",
             id="app.time",
         ),
     ]
@@ -172,7 +180,7 @@ class SendwatchApp(App[None]):
         self._update_subtitle()
         self.run_worker(self.refresher.run(), name="refresher", exit_on_error=False)
         if self.banner:
-            self.notify(self.banner, title="sendwatch", timeout=8)
+            self.notify(self.banner, title="sendwatch", timeout=8, markup=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Monitor keys belong to the monitor: hidden and inert on other screens."""
@@ -186,6 +194,7 @@ class SendwatchApp(App[None]):
                 f"the refresher stopped: {event.worker.error}; restart sendwatch",
                 severity="error",
                 timeout=30,
+                markup=False,
             )
 
     def _publish(self, state: SendState) -> None:
@@ -206,7 +215,7 @@ class SendwatchApp(App[None]):
         if state.became_final and state.delivery is not None:
             self._announce_final(state)
         if state.warning and state.warning != previous.warning:
-            self.notify(state.warning, severity="warning")
+            self.notify(state.warning, severity="warning", markup=False)
 
     def _announce_final(self, state: SendState) -> None:
         assert state.delivery is not None
@@ -214,7 +223,7 @@ class SendwatchApp(App[None]):
         error = state.delivery.phase.value == "Error"
         self.notify(
             f"{counts.delivered:,} delivered, {counts.failed:,} failed, {counts.pending:,} pending",
-            title=f"{state.send.display_name}: {state.delivery.status}",
+            title=safe_text(f"{state.send.display_name}: {state.delivery.status}"),
             severity="error" if error else "information",
             markup=False,
         )
@@ -282,9 +291,14 @@ class SendwatchApp(App[None]):
         return True
 
     def _rebuild_list(self, selected: str | None) -> None:
-        self._states = {
-            s.key: self._states.get(s.key) or SendState(s) for s in self.watchlist.sends
-        }
+        """Show the watch list as the file now has it (another window may have edited it)."""
+        old = self._states
+        self._states = {s.key: old.get(s.key) or SendState(s) for s in self.watchlist.sends}
+        for key in old.keys() - self._states.keys():
+            self.refresher.unwatch(key)
+        for send in self.watchlist.sends:
+            if send.key not in old:
+                self.refresher.watch(send)
         self.send_list.set_sends(self._states.values(), selected)
         self.detail.clear()
         self._show_selected()
@@ -314,7 +328,6 @@ class SendwatchApp(App[None]):
         if not self._guard(lambda: self.watchlist.add(send)):
             return
         self._rebuild_list(send.key)
-        self.refresher.watch(send)
         self.refresher.refresh_now(send.key)
 
     def _selected_send(self) -> WatchedSend | None:
@@ -354,7 +367,6 @@ class SendwatchApp(App[None]):
                 return
             if removed and removed[0] is not None:
                 self._undo.append(removed[0])
-            self.refresher.unwatch(send.key)
             index = max(0, (removed[0][0] if removed and removed[0] else 0) - 1)
             sends = self.watchlist.sends
             self._rebuild_list(sends[min(index, len(sends) - 1)].key if sends else None)
@@ -377,7 +389,6 @@ class SendwatchApp(App[None]):
             self._undo.append((index, send))
             return
         self._rebuild_list(send.key)
-        self.refresher.watch(send)
         self.refresher.refresh_now(send.key)
         self.notify(f"Restored {send.display_name}", markup=False)
 

@@ -238,7 +238,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
         _err(f"warning: {warning}")
     sends = watchlist.sends
     which = args.which
-    if which.isdigit() and 1 <= int(which) <= len(sends):
+    if which.isdecimal() and which.isascii() and 1 <= int(which) <= len(sends):
         matches = [sends[int(which) - 1]]
     else:
         matches = [s for s in sends if which in (s.key, s.token_id)]

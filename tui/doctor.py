@@ -46,7 +46,11 @@ def _proxy() -> str:
     if not raw:
         return "none"
     parts = urlsplit(raw)
-    return f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = " (its port is not a number)"
+    return f"{parts.scheme}://{parts.hostname}{port}"
 
 
 def report() -> str:

@@ -38,8 +38,9 @@ def run_monitor() -> int:
         notes.append(f"No profiles configured yet: add one to {config_path()} (see README).")
     from tui.app import SendwatchApp
 
-    SendwatchApp(config, watchlist, history=history, banner="\n".join(notes) or None).run()
-    return 0
+    app = SendwatchApp(config, watchlist, history=history, banner="\n".join(notes) or None)
+    app.run()
+    return app.return_code or 0
 
 
 def run_demo(args: argparse.Namespace) -> int:

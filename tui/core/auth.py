@@ -299,7 +299,7 @@ class _FetchingProvider(TokenProvider):
         except (NetworkError, ServerError, RateLimited, BadResponse) as exc:
             if old is not None and now < self._expires_at:
                 log.debug("%s: early refresh failed (%s); keeping the current token", self, exc)
-                self._retry_at = now + STALE_RETRY
+                self._retry_at = self._clock() + STALE_RETRY  # from now: the fetch took time
                 return old
             raise
         self.fetch_count += 1
@@ -445,7 +445,10 @@ class OAuth2TokenProvider(_FetchingProvider):
         text = raw.strip()
         if "://" not in text:
             text = "https://" + text.lstrip("/")
-        url = httpx.URL(text)
+        try:
+            url = httpx.URL(text)
+        except httpx.InvalidURL:
+            raise self._bad("names a rest_instance_url that is not a URL") from None
         # a token must never be sent in clear text unless auth itself is plain http (sim)
         auth_scheme = httpx.URL(self._auth_base()).scheme
         if url.scheme != "https" and not (url.scheme == "http" and auth_scheme == "http"):

@@ -310,9 +310,7 @@ def _check_values(src: _Source, keypath: tuple[str, ...], table: Mapping[str, An
         )
     for key in ("auth_url", "rest_url"):
         if key in table and not _is_http_url(table[key]):
-            raise src.error(
-                (*keypath, key), f"must be an http:// or https:// URL, not {table[key]!r}"
-            )
+            raise src.error((*keypath, key), "must be an http:// or https:// URL with a host name")
     for key in ("client_secret_env", "access_token_env"):
         if key in table and not _ENV_NAME.fullmatch(table[key]):
             raise src.error((*keypath, key), "must be the name of an environment variable")
@@ -328,8 +326,12 @@ def _check_seconds(src: _Source, keypath: tuple[str, ...], value: float) -> None
 
 
 def _is_http_url(value: str) -> bool:
-    parts = urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 -- raises on a port that is not a number
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def _check_command(src: _Source, keypath: tuple[str, ...], command: str) -> None:

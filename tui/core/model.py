@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Any
 
@@ -86,13 +86,19 @@ class Recipient:
     outcome: Outcome
 
     @property
-    def deciding_event(self) -> TrackingEvent:
-        """The event that set the outcome (the last one when no standard code is known)."""
+    def deciding_index(self) -> int:
+        """Position of the event that set the outcome: the first with the highest code,
+        or the last event when none has a standard code. (Events are shared objects, so
+        positions, not identities, tell two equal events apart.)"""
         if self.outcome_code is not None:
-            for event in self.events:
+            for i, event in enumerate(self.events):
                 if event.standard_code == self.outcome_code:
-                    return event
-        return self.events[-1]
+                    return i
+        return len(self.events) - 1
+
+    @property
+    def deciding_event(self) -> TrackingEvent:
+        return self.events[self.deciding_index]
 
     @property
     def outcome_label(self) -> str:
@@ -164,9 +170,13 @@ def parse_mc_date(value: object) -> datetime | None:
         return None
     try:
         parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=MC_TZ)
+        parsed.astimezone(UTC).astimezone()
+    except (ValueError, OverflowError):
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=MC_TZ)
+    # Years near 1 or 9999 overflow in some local zones; no send is dated outside these.
+    return parsed if 1900 <= parsed.year <= 2999 else None
 
 
 def _text(value: object) -> str | None:

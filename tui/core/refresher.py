@@ -24,6 +24,7 @@ from tui.core.watchlist import WatchedSend
 log = logging.getLogger("sendwatch.refresher")
 
 MAX_BACKOFF = 300.0
+"""Longest wait between two reads of a send, whatever a server or config asks for."""
 
 
 _EVENTS_CLEARED: dict[str, Any] = {"changed": frozenset(), "became_final": False}
@@ -51,7 +52,6 @@ class SendState:
     error_at: datetime | None = None
     failures: int = 0
     next_poll_at: datetime | None = None
-    fetching: bool = False
     observed: tuple[tuple[str, datetime], ...] = ()
     since: Mapping[str, datetime] = field(default_factory=dict)
     changed: frozenset[str] = frozenset()
@@ -141,7 +141,7 @@ class Refresher:
 
     @property
     def interval(self) -> float:
-        return self._config.settings.refresh_interval
+        return min(self._config.settings.refresh_interval, MAX_BACKOFF)
 
     def states(self) -> dict[str, SendState]:
         return {k: s.state for k, s in self._slots.items()}
@@ -201,7 +201,11 @@ class Refresher:
                 # Pause or Retry-After may have come while this poll queued for a slot.
                 if forced or slot.forced or self._is_due(slot):
                     slot.forced = False
-                    await self._poll(slot)
+                    try:
+                        await self._poll(slot)
+                    except Exception as exc:  # a bug must not end this send's polling
+                        log.exception("unexpected error polling %s", slot.state.key)
+                        self._failed(slot, SendwatchError(f"internal error: {exc!r}"[:200]))
 
     def _is_due(self, slot: _Slot) -> bool:
         delay = self._delay(slot)
@@ -240,16 +244,11 @@ class Refresher:
 
     async def _poll(self, slot: _Slot) -> None:
         send = slot.state.send
-        self._publish(slot, replace(slot.state, fetching=True, **_EVENTS_CLEARED))
         try:
             client = self._client(send.profile)
             delivery = await client.fetch(send.kind, send.message_id, send.token_id)
         except SendwatchError as exc:
             self._failed(slot, exc)
-            return
-        except Exception as exc:  # a bug must not kill the loop of every send
-            log.exception("unexpected error polling %s", send.key)
-            self._failed(slot, SendwatchError(f"internal error: {type(exc).__name__}"))
             return
         await self._succeeded(slot, delivery)
 
@@ -321,12 +320,12 @@ class Refresher:
         now = self._now()
         loop_now = asyncio.get_running_loop().time()
         failures = slot.state.failures + 1
-        retry_after = getattr(error, "retry_after", None)
+        retry_after = min(getattr(error, "retry_after", None) or 0.0, MAX_BACKOFF)
         if isinstance(error, RateLimited | ServerError) and retry_after:
             self._profile_pause[slot.state.send.profile] = loop_now + float(retry_after)
         if error.retryable:
             backoff = min(self.interval * 2 ** (failures - 1), MAX_BACKOFF)
-            delay = max(backoff * (0.5 + self._rng.random() / 2), float(retry_after or 0))
+            delay = max(backoff * (0.5 + self._rng.random() / 2), retry_after)
             slot.due = loop_now + delay
             next_at: datetime | None = now + timedelta(seconds=delay)
         else:
@@ -338,7 +337,6 @@ class Refresher:
                 error=error,
                 error_at=now,
                 failures=failures,
-                fetching=False,
                 next_poll_at=next_at,
                 changed=frozenset(),
                 became_final=False,
@@ -354,4 +352,6 @@ class Refresher:
 def _default_client(profile: Profile) -> Fetcher:
     from tui.core.client import SmsClient
 
-    return SmsClient(profile)
+    # Retry-After must pause the whole profile, which only the refresher can do; and its
+    # own backoff replaces the client's retries, so an outage costs one request a poll.
+    return SmsClient(profile, retries=1, max_retry_after=0)

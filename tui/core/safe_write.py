@@ -10,6 +10,7 @@ import contextlib
 import errno
 import fcntl
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Iterator
@@ -137,11 +138,15 @@ def aside_name(path: Path, label: str = "corrupt") -> Path:
     return candidate
 
 
-def move_aside(path: Path, label: str = "corrupt") -> Path:
-    """Rename a damaged file out of the way (never delete it) and return its new name."""
+def copy_aside(path: Path, label: str = "corrupt") -> Path:
+    """Copy a damaged file out of the way and return the copy's name.
+
+    A copy, not a rename: until the repaired file is written over the original, the
+    original stays where it was, so a failed write (a full disk) loses nothing.
+    """
     target = aside_name(path, label)
     try:
-        os.replace(path, target)
+        shutil.copy2(path, target)
     except OSError as exc:
-        raise storage_error("move aside", path, exc) from exc
+        raise storage_error("copy aside", path, exc) from exc
     return target

@@ -2,7 +2,7 @@
 
 Several sendwatch instances (a TUI in tmux, a headless `sendwatch add`) may share the
 file, so every change is lock → re-read → apply → atomic write: nobody's edit is lost.
-A file we cannot fully understand is moved aside, never emptied or overwritten.
+A file we cannot fully understand is copied aside first, never emptied or lost.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from tui.core.model import SendKind
 from tui.core.safe_write import (
     StorageError,
     atomic_write,
+    copy_aside,
     file_lock,
-    move_aside,
     storage_error,
 )
 
@@ -35,9 +35,12 @@ _KINDS = ", ".join(kind.value for kind in SendKind)
 _ENTRY_HEADER = re.compile(r"^\s*\[\[\s*sends\s*\]\]")
 
 
+MAX_LABEL = 200
+
+
 def _clean_label(label: str) -> str:
     """One line of printable text: a label is shown in a one-row sidebar entry."""
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in label).split())
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in label).split())[:MAX_LABEL]
 
 
 def _short(value: str, width: int = 8) -> str:
@@ -211,7 +214,8 @@ class WatchList:
         sends, problems = _parse_entries(entries, text)
         keys = {s.key for s in sends}
         selected = data.get("selected")
-        state = _State(tuple(sends), selected if selected in keys else None)
+        chosen = selected if isinstance(selected, str) and selected in keys else None
+        state = _State(tuple(sends), chosen)
         return _Disk(state, tuple(problems), unreadable=bool(entries) and not sends)
 
     def _set_aside(self, disk: _Disk, salvaged: _State, *, quiet: bool) -> list[str]:
@@ -222,22 +226,25 @@ class WatchList:
         """
         name = self.path.name
         try:
-            aside = move_aside(self.path)
+            aside = copy_aside(self.path)
         except StorageError as exc:
             if not quiet:
                 raise
             return [f"{name} has problems ({'; '.join(disk.problems)}) and {exc}"]
         if disk.unreadable:
             found = "; ".join(disk.problems)
-            notes = [f"{name} was corrupt ({found}); moved aside to {aside.name}"]
+            notes = [f"{name} was corrupt ({found}); a copy is saved as {aside.name}"]
         else:
             notes = [f"{name}: skipped {problem}" for problem in disk.problems]
-            notes.append(f"the original {name} was moved aside to {aside.name}")
+            notes.append(f"the original {name} is saved as {aside.name}")
         notes[-1] += " — your sends are not lost"
-        if quiet and salvaged.sends:
+        if quiet:
             try:
-                self._write(salvaged)
-            except StorageError as exc:
+                if salvaged.sends:
+                    self._write(salvaged)
+                else:
+                    self.path.unlink()
+            except (StorageError, OSError) as exc:
                 notes.append(f"the usable sends were not saved again: {exc}")
         return notes
 
@@ -249,11 +256,13 @@ class WatchList:
             disk = self._read_disk()
             base = self._state if disk.unreadable else disk.state
             notes = self._set_aside(disk, base, quiet=False) if disk.problems else []
-            new, result = op(base)
-            if new != disk.state or disk.problems:
-                self._write(new)
+            try:
+                new, result = op(base)
+                if new != disk.state or disk.problems:
+                    self._write(new)
+            finally:
+                self.warnings.extend(notes)
         self._state = new
-        self.warnings.extend(notes)
         return result
 
     def _write(self, state: _State) -> None:

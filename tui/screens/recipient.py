@@ -74,7 +74,7 @@ def why_line(recipient: Recipient) -> str:
     if len(events) == 1:
         return f"{sentence}."
     last = events[-1]
-    if last is recipient.deciding_event:
+    if recipient.deciding_index == len(events) - 1:
         return f"{sentence} (highest wins; it is also the last event)."
     return f"{sentence} (highest wins; the last event was {event_summary(last)})."
 
@@ -235,12 +235,9 @@ class RecipientScreen(Screen[None]):
         outcome.update(Text(words))
         self.query_one("#rc-why", Static).update(Text(f"Why: {why_line(recipient)}"))
 
-        deciding = recipient.deciding_event
-        deciding_row = 0
+        deciding_row = recipient.deciding_index
         for i, event in enumerate(recipient.events):
-            is_deciding = event is deciding
-            if is_deciding:
-                deciding_row = i
+            is_deciding = i == deciding_row
             info = event.code_info
             table.add_row(
                 Text(f"{MARKER if is_deciding else ' '}{i + 1}"),

@@ -49,7 +49,7 @@ class TextPromptScreen(ModalScreen[str | None]):
         title: str,
         value: str = "",
         placeholder: str = "",
-        max_length: int = 80,
+        max_length: int = 200,
         *,
         name: str | None = None,
         id: str | None = None,
