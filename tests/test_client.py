@@ -242,8 +242,7 @@ async def test_seed_example_over_mock_with_bearer_header() -> None:
     assert str(seen[0].url) == f"https://rest.example/sms/v1/messageContact/{MID}/deliveries/{TID}"
     assert seen[0].headers["Authorization"] == f"Bearer {STATIC}"
     assert "access_token" not in str(seen[0].url)
-    raw = await client.fetch_raw(SendKind.MESSAGE_LIST, MID, TID)
-    assert json.loads(raw) == SEED_BODY
+    await client.fetch(SendKind.MESSAGE_LIST, MID, TID)
     assert "/sms/v1/messageList/" in str(seen[1].url)
 
 
@@ -547,7 +546,7 @@ async def test_sim_seed_example_shape(sim: Any) -> None:
     sim.advance(3600)
     async with sim_client(sim) as client:
         delivery = await client.fetch(MC, mid, tid)
-        raw = json.loads(await client.fetch_raw(MC, mid, tid))
+    raw = json.loads(sim.body(tid))
     assert set(raw) >= {"message", "count", "createDate", "status", "tracking"}
     assert delivery.message == "Your code is 1234"
     assert delivery.count == 1

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from tui.core.config import Config, Profile, load_config
+from tui.core.config import Profile, load_config, select_profile
 from tui.core.errors import SendwatchError, UsageError
 from tui.core.glyphs import PHASE_SYMBOL
 from tui.core.model import Delivery, Phase, SendKind
@@ -51,22 +51,6 @@ def reports_errors(fn: Command) -> Command:
             return EXIT_INTERNAL
 
     return wrapper
-
-
-def pick_profile(config: Config, name: str | None) -> Profile:
-    """The named profile, else the default, else the only one."""
-    name = name or config.settings.default_profile
-    if name:
-        try:
-            return config.profiles[name]
-        except KeyError:
-            known = ", ".join(sorted(config.profiles)) or "none"
-            raise UsageError(f"no profile {name!r} in {config.path} (known: {known})") from None
-    if len(config.profiles) == 1:
-        return next(iter(config.profiles.values()))
-    if not config.profiles:
-        raise UsageError(f"no profiles configured: add one to {config.path} (see README)")
-    raise UsageError("several profiles are configured: choose one with --profile")
 
 
 def delivery_json(delivery: Delivery) -> dict[str, Any]:
@@ -175,7 +159,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     bad_interval = args.interval is not None and not 0 < args.interval < math.inf
     if not args.timeout > 0 or bad_interval:  # `not >` also catches nan
         raise UsageError("--timeout and --interval must be positive numbers of seconds")
-    profile = pick_profile(load_config(), args.profile)
+    profile = select_profile(load_config(), args.profile)
     return asyncio.run(_status(args, profile))
 
 
@@ -183,7 +167,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_add(args: argparse.Namespace) -> int:
     from tui.core.watchlist import WatchedSend, WatchList
 
-    profile = pick_profile(load_config(), args.profile)
+    profile = select_profile(load_config(), args.profile)
     watchlist = WatchList()
     for warning in watchlist.load():
         _err(f"warning: {warning}")

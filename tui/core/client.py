@@ -72,7 +72,7 @@ THREAD_PARSE_BYTES = 256 * 1024
 """Bodies larger than this are parsed in a worker thread so the event loop never stalls."""
 MAX_BODY_BYTES = 64 * 1024 * 1024
 """A reply larger than this is refused (BadResponse) instead of filling memory."""
-MAX_BACKOFF = 10.0
+RETRY_DELAY_CAP = 10.0
 """Upper bound of one exponential backoff step (before jitter)."""
 DEFAULT_TIMEOUT = 15.0
 
@@ -310,17 +310,6 @@ class SmsClient:
             "GET", path, message_id=message_id, token_id=token_id, on_success=parse
         )
 
-    async def fetch_raw(self, kind: SendKind, message_id: str, token_id: str) -> bytes:
-        """The Deliveries body exactly as the server sent it (for export and debugging)."""
-        path = self._deliveries_path(kind, message_id, token_id)
-
-        async def keep(body: bytes) -> bytes:
-            return body
-
-        return await self._call(
-            "GET", path, message_id=message_id, token_id=token_id, on_success=keep
-        )
-
     async def send(
         self,
         message_id: str,
@@ -469,7 +458,7 @@ class SmsClient:
 
     def _jitter(self, attempt: int) -> float:
         """Full jitter: uniform in [0, min(cap, backoff * 2**attempt)]."""
-        return random.uniform(0.0, min(MAX_BACKOFF, self.backoff * (2**attempt)))
+        return random.uniform(0.0, min(RETRY_DELAY_CAP, self.backoff * (2**attempt)))
 
     def _request(
         self, method: str, path: str, json_body: Mapping[str, Any] | None, token: str

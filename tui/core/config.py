@@ -402,7 +402,9 @@ def select_profile(config: Config, name: str | None = None) -> Profile:
         raise ConfigError(
             where, "no profiles yet: add a [profiles.NAME] table or run `sendwatch demo`"
         )
-    raise ConfigError(where, "several profiles and no settings.default_profile: choose one by name")
+    raise ConfigError(
+        where, "several profiles and no settings.default_profile: choose one (--profile NAME)"
+    )
 
 
 # --- secrets ------------------------------------------------------------------------

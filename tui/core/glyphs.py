@@ -21,4 +21,7 @@ OUTCOME_SYMBOL: dict[Outcome, str] = {
     Outcome.UNKNOWN: "?",
 }
 
+OUTCOME_WORDS: dict[Outcome, str] = {o: f"{OUTCOME_SYMBOL[o]} {o.value}" for o in Outcome}
+"""`✓ delivered`, `✗ failed`…: how every screen names an outcome."""
+
 STALE = "⚠"

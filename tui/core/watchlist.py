@@ -38,6 +38,11 @@ _ENTRY_HEADER = re.compile(r"^\s*\[\[\s*sends\s*\]\]")
 MAX_LABEL = 200
 
 
+def send_key(profile: str, kind: str, message_id: str, token_id: str) -> str:
+    """A watched send's identity: the same send on another profile is another send."""
+    return f"{profile}/{kind}/{message_id}/{token_id}"
+
+
 def _clean_label(label: str) -> str:
     """One line of printable text: a label is shown in a one-row sidebar entry."""
     return " ".join("".join(ch if ch.isprintable() else " " for ch in label).split())[:MAX_LABEL]
@@ -75,7 +80,7 @@ class WatchedSend:
 
     @property
     def key(self) -> str:
-        return f"{self.profile}/{self.kind}/{self.message_id}/{self.token_id}"
+        return send_key(self.profile, self.kind, self.message_id, self.token_id)
 
     @property
     def display_name(self) -> str:

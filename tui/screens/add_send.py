@@ -23,17 +23,13 @@ from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet,
 from tui.core.ids import id_problem
 from tui.core.model import SendKind
 from tui.core.text import safe_text
+from tui.core.watchlist import send_key
 
-__all__ = ["AddSendResult", "AddSendScreen", "IdInput", "send_key"]
+__all__ = ["AddSendResult", "AddSendScreen", "IdInput"]
 
 LABEL_MAX = 80
 
 _ID_FIELDS: dict[str, str] = {"message-id": "message id", "token-id": "token id"}
-
-
-def send_key(profile: str, kind: SendKind, message_id: str, token_id: str) -> str:
-    """The watch-list key of a send (the same text as `WatchedSend.key`)."""
-    return f"{profile}/{SendKind(kind).value}/{message_id}/{token_id}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,17 +21,12 @@ from textual.widgets import DataTable, Footer, Static
 
 from tui.core import codes
 from tui.core.codes import Outcome, code_label
-from tui.core.glyphs import OUTCOME_SYMBOL
+from tui.core.glyphs import OUTCOME_WORDS
 from tui.core.model import Recipient, TrackingEvent
 from tui.core.text import safe_text
 from tui.core.timefmt import fmt_local
 
-__all__ = ["OUTCOME_SYMBOLS", "RecipientScreen", "event_summary", "why_line"]
-
-OUTCOME_SYMBOLS: Final[Mapping[Outcome, str]] = {
-    o: f"{OUTCOME_SYMBOL[o]} {o.value}" for o in Outcome
-}
-"""Word and symbol for an outcome ("✓ delivered"): never colour alone."""
+__all__ = ["RecipientScreen", "event_summary", "why_line"]
 
 MARKER: Final = "▶"
 HISTORY_SHOWN: Final = 5
@@ -228,7 +223,7 @@ class RecipientScreen(Screen[None]):
             label = f"{recipient.outcome_code} {label}"
         elif recipient.outcome_code is None:
             label = f"{label} (the carrier's raw status)"
-        words = f"{OUTCOME_SYMBOLS[recipient.outcome]} · {label}"
+        words = f"{OUTCOME_WORDS[recipient.outcome]} · {label}"
         seen = self.since.get(recipient.mobile_number) if self.since else None
         if seen is not None:
             words += f" · since {fmt_local(seen, now=self.now())}"

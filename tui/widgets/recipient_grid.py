@@ -30,6 +30,7 @@ from textual.strip import Strip
 
 from tui.core import codes
 from tui.core.codes import Outcome
+from tui.core.glyphs import OUTCOME_WORDS
 from tui.core.model import Recipient, TrackingEvent
 from tui.core.text import safe_text
 from tui.core.timefmt import fmt_short
@@ -52,12 +53,7 @@ def _fit(text: str, width: int, right: bool = False) -> str:
 
 # --------------------------------------------------------------------------- cells
 
-OUTCOME_LABELS: Final[Mapping[Outcome, str]] = {
-    Outcome.DELIVERED: "✓ delivered",
-    Outcome.FAILED: "✗ failed",
-    Outcome.PENDING: "… pending",
-    Outcome.UNKNOWN: "? unknown",
-}
+OUTCOME_LABELS: Final[Mapping[Outcome, str]] = OUTCOME_WORDS
 """Outcome word and symbol: the grid never relies on colour alone."""
 
 FILTER_CYCLE: Final[tuple[Outcome | None, ...]] = (
