@@ -81,7 +81,7 @@ class BenchApp(SendwatchApp):
 
     def on_send_updated(self, message: SendUpdated) -> None:
         state = message.state
-        if state.delivery is not None and not state.fetching:
+        if state.delivery is not None:
             self.call_after_refresh(note, f"shown {len(state.delivery.recipients)}")
 
 

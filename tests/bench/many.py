@@ -117,7 +117,7 @@ async def _refresher(url: str, sends: list[SimSend], seconds: float) -> dict[str
             return client
 
         def on_update(state: Any) -> None:
-            if state.error is not None and not state.fetching:
+            if state.error is not None:
                 stats["errors"] += 1
 
         refresher = Refresher(config, on_update, client_factory=factory)

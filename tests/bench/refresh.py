@@ -176,7 +176,7 @@ async def _stalls(sim: Any, home: Any) -> dict[str, tuple[float, int, int]]:
     publish = app._publish
 
     def published(state: Any) -> None:
-        if state.delivery is not None and not state.fetching:
+        if state.delivery is not None:
             polls.append((time.perf_counter(), state))
         publish(state)
 
