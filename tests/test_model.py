@@ -257,7 +257,7 @@ def test_a_big_body_is_read_in_slices_with_the_same_result(monkeypatch: pytest.M
             yield piece
 
     monkeypatch.setattr(chunked, "_slices", spy)
-    sliced = model._parse_in_slices(body)
+    sliced = model._parse_in_slices(body, None)
     assert sliced is not None and len(seen) > 10, "it really went slice by slice"
     assert sliced == parse_delivery(json.loads(body))
 
@@ -309,3 +309,15 @@ def test_a_repeated_deciding_code_marks_only_its_first_event() -> None:
     (r,) = parse_delivery({"status": "Finished", "tracking": tracking}).recipients
     assert r.events[0] is r.events[2], "identical events are one shared object"
     assert r.deciding_index == 0 and r.deciding_event is r.events[0]
+
+
+def test_unchanged_recipients_are_reused_from_the_previous_read() -> None:
+    """A poll of a big send must not rebuild 100,000 identical objects (GC stalls)."""
+    entries = _entries(300)
+    first = parse_delivery_bytes(_big_body(entries))
+    entries[7] = {**entries[7], "standardStatusCode": "4503"}
+    second = parse_delivery_bytes(_big_body(entries), first)
+    assert second.recipients[0] is first.recipients[0]
+    assert second.recipients[7] is not first.recipients[7]
+    assert second.recipients[7].outcome_code == 4503
+    assert second == parse_delivery_bytes(_big_body(entries))

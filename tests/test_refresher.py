@@ -88,7 +88,9 @@ class MeteredClient:
         self.inner = inner
         self.meter = meter
 
-    async def fetch(self, kind: SendKind, message_id: str, token_id: str) -> Delivery:
+    async def fetch(
+        self, kind: SendKind, message_id: str, token_id: str, *, previous: Delivery | None = None
+    ) -> Delivery:
         m = self.meter
         m.started[token_id] += 1
         m.in_flight[token_id] += 1
@@ -96,7 +98,7 @@ class MeteredClient:
         m.max_per_token[token_id] = max(m.max_per_token[token_id], m.in_flight[token_id])
         m.max_total = max(m.max_total, m.total_in_flight)
         try:
-            return await self.inner.fetch(kind, message_id, token_id)
+            return await self.inner.fetch(kind, message_id, token_id, previous=previous)
         finally:
             m.in_flight[token_id] -= 1
             m.total_in_flight -= 1
@@ -700,7 +702,9 @@ class _Broken:
         self.errors = list(errors)
         self.calls = 0
 
-    async def fetch(self, kind: SendKind, message_id: str, token_id: str) -> Delivery:
+    async def fetch(
+        self, kind: SendKind, message_id: str, token_id: str, *, previous: Delivery | None = None
+    ) -> Delivery:
         self.calls += 1
         raise self.errors.pop(0) if self.errors else RuntimeError("still broken")
 

@@ -52,8 +52,10 @@ def edited(delivery: Delivery, times: int) -> Delivery:
 
 
 class BenchClient(SmsClient):
-    async def fetch(self, kind: SendKind, message_id: str, token_id: str) -> Delivery:
-        delivery = await super().fetch(kind, message_id, token_id)
+    async def fetch(
+        self, kind: SendKind, message_id: str, token_id: str, *, previous: Delivery | None = None
+    ) -> Delivery:
+        delivery = await super().fetch(kind, message_id, token_id, previous=previous)
         delivery = edited(delivery, EDITS["count"])
         note(f"fetched {EDITS['count']}")
         return delivery

@@ -63,13 +63,13 @@ class Counting:
         except AttributeError:
             return -1
 
-    async def fetch(self, kind: Any, message_id: str, token_id: str) -> Any:
+    async def fetch(self, kind: Any, message_id: str, token_id: str, **kw: Any) -> Any:
         s = self.stats
         s["active"] += 1
         s["max_active"] = max(s["max_active"], s["active"])
         s["starts"].setdefault(token_id, []).append(time.perf_counter())
         try:
-            return await self.inner.fetch(kind, message_id, token_id)
+            return await self.inner.fetch(kind, message_id, token_id, **kw)
         finally:
             s["active"] -= 1
 

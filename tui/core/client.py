@@ -297,14 +297,21 @@ class SmsClient:
 
     # -- API
 
-    async def fetch(self, kind: SendKind, message_id: str, token_id: str) -> Delivery:
-        """Read a send's Deliveries resource and parse it."""
+    async def fetch(
+        self,
+        kind: SendKind,
+        message_id: str,
+        token_id: str,
+        *,
+        previous: Delivery | None = None,
+    ) -> Delivery:
+        """Read a send's Deliveries resource and parse it (reusing what `previous` had)."""
         path = self._deliveries_path(kind, message_id, token_id)
 
         async def parse(body: bytes) -> Delivery:
             if len(body) > THREAD_PARSE_BYTES:
-                return await asyncio.to_thread(parse_delivery_bytes, body)
-            return parse_delivery_bytes(body)
+                return await asyncio.to_thread(parse_delivery_bytes, body, previous)
+            return parse_delivery_bytes(body, previous)
 
         return await self._call(
             "GET", path, message_id=message_id, token_id=token_id, on_success=parse

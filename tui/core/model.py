@@ -143,6 +143,7 @@ class Delivery:
     event_count: int
     skipped_entries: int = 0
     counts: OutcomeCounts = field(default_factory=OutcomeCounts)
+    by_number: Mapping[str, Recipient] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def duration(self) -> timedelta | None:
@@ -205,6 +206,12 @@ def _event(values: tuple[object, object, object, object]) -> TrackingEvent:
     return TrackingEvent(_text(code), _text(message), _int(standard), _text(description))
 
 
+_SHARED_EVENTS: dict[tuple[object, ...], TrackingEvent] = {}
+"""Every distinct status seen lately, one object each, shared across bodies and polls:
+so an unchanged recipient's events are the very same objects poll after poll."""
+_SHARED_LIMIT = 4096
+
+
 class _TrackingReader:
     """Events grouped by number in carrier order, fed in one or many slices.
 
@@ -213,7 +220,9 @@ class _TrackingReader:
     """
 
     def __init__(self) -> None:
-        self.shared: dict[tuple[object, ...], TrackingEvent] = {}
+        if len(_SHARED_EVENTS) > _SHARED_LIMIT:  # a hostile server inventing statuses
+            _SHARED_EVENTS.clear()
+        self.shared = _SHARED_EVENTS
         self.by_number: dict[str, list[TrackingEvent]] = {}
         self.count = self.skipped = 0
 
@@ -251,8 +260,22 @@ class _TrackingReader:
                 bucket.append(event)
             self.count += 1
 
-    def recipients(self) -> tuple[Recipient, ...]:
-        return tuple(make_recipient(n, evs) for n, evs in self.by_number.items())
+    def recipients(self, previous: Delivery | None) -> dict[str, Recipient]:
+        """Recipients by number; one whose events did not change is the previous object.
+
+        Reusing them keeps a poll of 100,000 recipients from making 100,000 new
+        long-lived objects, which is what made the cycle collector stall the UI.
+        """
+        before = previous.by_number if previous is not None else {}
+        result: dict[str, Recipient] = {}
+        for number, evs in self.by_number.items():
+            events = tuple(evs)
+            old = before.get(number)
+            if old is not None and old.events == events:  # identity per item: shared events
+                result[number] = old
+            else:
+                result[number] = _recipient(number, events)
+        return result
 
 
 def _key(value: object) -> object:
@@ -262,12 +285,16 @@ def _key(value: object) -> object:
 
 def make_recipient(number: str, events: Sequence[TrackingEvent]) -> Recipient:
     """A recipient whose outcome is the highest standard code among its events."""
+    return _recipient(number, tuple(events))
+
+
+def _recipient(number: str, events: tuple[TrackingEvent, ...]) -> Recipient:
     best = None
     for event in events:
         code = event.standard_code
         if code is not None and (best is None or code > best):
             best = code
-    return Recipient(number, tuple(events), best, codes.outcome_of(best))
+    return Recipient(number, events, best, codes.outcome_of(best))
 
 
 def count_outcomes(recipients: Iterable[Recipient]) -> OutcomeCounts:
@@ -277,18 +304,21 @@ def count_outcomes(recipients: Iterable[Recipient]) -> OutcomeCounts:
     return OutcomeCounts(*(tally[o] for o in Outcome))
 
 
-def parse_delivery(body: object) -> Delivery:
-    """Build a Delivery from decoded JSON; raise BadResponse when it is not one."""
+def parse_delivery(body: object, previous: Delivery | None = None) -> Delivery:
+    """Build a Delivery from decoded JSON; raise BadResponse when it is not one.
+
+    `previous` (the last read of the same send) lets unchanged recipients be reused.
+    """
     reader = _TrackingReader()
     if isinstance(body, Mapping):
         tracking = body.get("tracking")
         if isinstance(tracking, list):
             with _gc_paused():
                 reader.feed(tracking)
-    return _delivery(body, reader)
+    return _delivery(body, reader, previous)
 
 
-def _delivery(body: object, reader: _TrackingReader) -> Delivery:
+def _delivery(body: object, reader: _TrackingReader, previous: Delivery | None) -> Delivery:
     if not isinstance(body, Mapping):
         raise BadResponse(f"expected a JSON object, got {type(body).__name__}")
     status = _text(body.get("status"))
@@ -298,7 +328,8 @@ def _delivery(body: object, reader: _TrackingReader) -> Delivery:
     if tracking is not None and not isinstance(tracking, list):
         raise BadResponse(f"'tracking' is {type(tracking).__name__}, not a list")
     with _gc_paused():
-        recipients = reader.recipients()
+        by_number = reader.recipients(previous)
+        recipients = tuple(by_number.values())
     create_raw = _text(body.get("createDate"))
     complete_raw = _text(body.get("completeDate"))
     return Delivery(
@@ -314,10 +345,11 @@ def _delivery(body: object, reader: _TrackingReader) -> Delivery:
         event_count=reader.count,
         skipped_entries=reader.skipped,
         counts=count_outcomes(recipients),
+        by_number=by_number,
     )
 
 
-def _parse_in_slices(body: bytes) -> Delivery | None:
+def _parse_in_slices(body: bytes, previous: Delivery | None) -> Delivery | None:
     """The big-body path (see chunked.py); None when the body needs a whole decode."""
     split = split_tracking(body)
     if split is None:
@@ -330,13 +362,13 @@ def _parse_in_slices(body: bytes) -> Delivery | None:
                 reader.feed(json.loads(piece))
     except (ValueError, RecursionError):
         return None
-    return _delivery(head, reader)
+    return _delivery(head, reader, previous)
 
 
-def parse_delivery_bytes(body: bytes) -> Delivery:
+def parse_delivery_bytes(body: bytes, previous: Delivery | None = None) -> Delivery:
     """Decode and parse a response body; anything that is not JSON is a BadResponse."""
     if len(body) > SLICE_BYTES:
-        sliced = _parse_in_slices(body)
+        sliced = _parse_in_slices(body, previous)
         if sliced is not None:
             return sliced
     try:
@@ -346,4 +378,4 @@ def parse_delivery_bytes(body: bytes) -> Delivery:
         snippet = body[:40].decode("utf-8", "replace").strip()
         kind = "HTML" if snippet.lower().startswith(("<!doctype", "<html")) else "invalid JSON"
         raise BadResponse(f"the server sent {kind}, not a Deliveries reply") from exc
-    return parse_delivery(decoded)
+    return parse_delivery(decoded, previous)

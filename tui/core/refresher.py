@@ -32,7 +32,14 @@ _EVENTS_CLEARED: dict[str, Any] = {"changed": frozenset(), "became_final": False
 
 
 class Fetcher(Protocol):
-    async def fetch(self, kind: SendKind, message_id: str, token_id: str) -> Delivery: ...
+    async def fetch(
+        self,
+        kind: SendKind,
+        message_id: str,
+        token_id: str,
+        *,
+        previous: Delivery | None = None,
+    ) -> Delivery: ...
 
     async def aclose(self) -> None: ...
 
@@ -81,11 +88,14 @@ def changed_numbers(old: Delivery | None, new: Delivery) -> tuple[frozenset[str]
     if old is None:
         every = frozenset(r.mobile_number for r in new.recipients)
         return every, every
-    before = {r.mobile_number: (_outcome_key(r), len(r.events)) for r in old.recipients}
+    before = old.by_number
     rows: set[str] = set()
     outcomes: set[str] = set()
     for r in new.recipients:
-        seen = before.get(r.mobile_number)
+        prior = before.get(r.mobile_number)
+        if prior is r:  # reused by the parser: nothing about it changed
+            continue
+        seen = None if prior is None else (_outcome_key(prior), len(prior.events))
         outcome = _outcome_key(r)
         if seen != (outcome, len(r.events)):
             rows.add(r.mobile_number)
@@ -246,7 +256,9 @@ class Refresher:
         send = slot.state.send
         try:
             client = self._client(send.profile)
-            delivery = await client.fetch(send.kind, send.message_id, send.token_id)
+            delivery = await client.fetch(
+                send.kind, send.message_id, send.token_id, previous=slot.state.delivery
+            )
         except SendwatchError as exc:
             self._failed(slot, exc)
             return
