@@ -537,7 +537,8 @@ async def test_changed_hint_repaints_only_the_named_rows(big: list[Recipient]) -
         assert "Unknown subscriber" in screen_text(grid)[1 + 50_000 - grid.scroll_offset.y]
 
 
-async def test_changed_hint_with_new_rows_at_the_end_keeps_the_cursor() -> None:
+@pytest.mark.parametrize("in_place", [False, True])
+async def test_changed_hint_with_new_rows_at_the_end_keeps_the_cursor(in_place: bool) -> None:
     app = GridApp()
     async with app.run_test(size=SIZE) as pilot:
         grid = app.grid
@@ -546,7 +547,8 @@ async def test_changed_hint_with_new_rows_at_the_end_keeps_the_cursor() -> None:
         await pilot.press("j", "j")
         grid.reset()
         grown = [*data, *(recipient(i, 3001) for i in range(1_000, 1_200))]
-        grid.set_data(grown, None, changed={number(i) for i in range(1_000, 1_200)})
+        new = {number(i) for i in range(1_000, 1_200)}
+        grid.set_data(grown, None, changed=new, in_place=in_place)
         await pilot.pause()
         assert grid.row_count == 1_200 and grid.cursor_row == 2
         assert grid.cells_built <= 200, "only the new rows are measured, none redrawn"

@@ -92,7 +92,7 @@ async def _ui_time(body: bytes, steps: int) -> tuple[list[float], list[float], i
     from tui.app import SendUpdated, SendwatchApp
     from tui.core.config import Config, Profile, Settings
     from tui.core.model import SendKind
-    from tui.core.refresher import SendState, changed_numbers
+    from tui.core.refresher import SendState, changed_numbers, kept_in_place
     from tui.core.watchlist import WatchedSend, WatchList
 
     with temp_root() as root:
@@ -131,6 +131,7 @@ async def _ui_time(body: bytes, steps: int) -> tuple[list[float], list[float], i
                     observed=(("Finished", t0),),
                     since=dict(since),
                     changed=rows,
+                    in_place=kept_in_place(previous, delivery),  # as the refresher does
                 )
                 gc.collect()
                 started = time.perf_counter()
@@ -143,7 +144,12 @@ async def _ui_time(body: bytes, steps: int) -> tuple[list[float], list[float], i
                     log(f"refresh: 1% step {k}: {ms(times[-1])} ({len(rows)} rows changed)")
                 # The same content again, fresh objects: a poll that changes nothing.
                 again = _stepped(body, k)
-                state = replace(state, delivery=again, changed=frozenset())
+                state = replace(
+                    state,
+                    delivery=again,
+                    changed=frozenset(),
+                    in_place=kept_in_place(delivery, again),
+                )
                 gc.collect()
                 handled = asyncio.Event()
                 started = time.perf_counter()

@@ -62,6 +62,7 @@ class SendState:
     observed: tuple[tuple[str, datetime], ...] = ()
     since: Mapping[str, datetime] = field(default_factory=dict)
     changed: frozenset[str] = frozenset()
+    in_place: bool = False
     became_final: bool = False
     warning: str | None = None
 
@@ -81,6 +82,19 @@ class SendState:
 
 def _outcome_key(r: Recipient) -> int | str | None:
     return r.outcome_code if r.outcome_code is not None else r.outcome_label
+
+
+def kept_in_place(old: Delivery | None, new: Delivery) -> bool:
+    """Are the old recipients still first, in the same order (new ones only appended)?
+
+    Then `changed` alone says which rows of a grid need drawing again.
+    """
+    if old is None or len(new.recipients) < len(old.recipients):
+        return False
+    return all(
+        a is b or a.mobile_number == b.mobile_number
+        for a, b in zip(old.recipients, new.recipients, strict=False)
+    )
 
 
 def changed_numbers(old: Delivery | None, new: Delivery) -> tuple[frozenset[str], frozenset[str]]:
@@ -107,6 +121,7 @@ def changed_numbers(old: Delivery | None, new: Delivery) -> tuple[frozenset[str]
 @dataclass(frozen=True, slots=True)
 class _News:
     changed: frozenset[str]
+    in_place: bool
     observed: tuple[tuple[str, datetime], ...]
     since: dict[str, datetime]
     warning: str | None
@@ -282,6 +297,7 @@ class Refresher:
                 observed=news.observed or slot.state.observed,
                 since=news.since,
                 changed=news.changed,
+                in_place=news.in_place,
                 became_final=final and previous is not None and not previous.phase.final,
                 warning=news.warning,
             ),
@@ -301,7 +317,7 @@ class Refresher:
                 since.setdefault(number, now)
             else:
                 since[number] = now
-        return _News(changed, observed, since, warning)
+        return _News(changed, kept_in_place(previous, delivery), observed, since, warning)
 
     def _record(
         self, slot: _Slot, delivery: Delivery, changed: frozenset[str], now: datetime

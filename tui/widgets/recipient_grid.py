@@ -78,6 +78,7 @@ _GAP: Final = 1  # blank cells to the left of every column
 _DROP_ORDER: Final = (_MESSAGE, _EVENTS)  # left out, in this order, when the grid is narrow
 
 _SAMPLE_HEAD: Final = 512
+_WIDEN_SAMPLE: Final = 64  # changed rows measured per poll for a wider code or number
 _SAMPLE_TAIL: Final = 128
 _CACHE_SIZE: Final = 1024
 
@@ -308,12 +309,14 @@ class RecipientGrid(ScrollView, can_focus=True):
         recipients: Sequence[Recipient],
         since: Mapping[str, datetime] | None = None,
         changed: Collection[str] | None = None,
+        in_place: bool = False,
     ) -> None:
         """Replace the data; repaint only rows that changed and are on screen.
 
         `changed` (numbers whose rows may differ, as the refresher computes them) lets a
         poll of 100,000 recipients skip comparing every row; `since` is kept, not copied,
-        so callers must not mutate it afterwards.
+        so callers must not mutate it afterwards. `in_place` vouches that the old rows
+        are still first and in order, which saves checking 100,000 numbers.
         """
         new_all = list(recipients)
         new_since = since if since is not None else {}
@@ -322,15 +325,14 @@ class RecipientGrid(ScrollView, can_focus=True):
         self._all, self._since = new_all, new_since
 
         if changed is not None:
-            numbers = list(map(_number_of, new_rows))
-            grows = self._rows and self._unique and numbers[: len(self._numbers)] == self._numbers
-            if grows:
-                self._take_appended(new_rows, numbers)
-                self._repaint_rows(sorted(self._index[n] for n in changed if n in self._index))
+            numbers = self._numbers_if_kept(new_rows, in_place)
+            if numbers is None:
+                self._install_rows(new_rows, self.cursor_recipient)
                 return
-            rows_changed = None
-        else:
-            rows_changed = self._diff(old_rows, new_rows, old_since, new_since)
+            self._take_appended(new_rows, numbers)
+            self._repaint_rows(sorted(self._index[n] for n in changed if n in self._index))
+            return
+        rows_changed = self._diff(old_rows, new_rows, old_since, new_since)
         if rows_changed is None:  # shape changed: rows added, removed or reordered
             self._install_rows(new_rows, self.cursor_recipient)
             return
@@ -338,6 +340,16 @@ class RecipientGrid(ScrollView, can_focus=True):
         if not new_rows and bool(old_all) != bool(new_all):
             self.refresh()  # the empty-state message depends on whether any data exists
         self._repaint_rows(rows_changed)
+
+    def _numbers_if_kept(self, rows: list[Recipient], in_place: bool) -> list[str] | None:
+        """The rows' numbers if the shown rows are still first and in order, else None."""
+        if not (self._rows and self._unique):
+            return None
+        known = len(self._numbers)
+        if in_place and self._filter is None:  # the refresher checked, off the UI thread
+            return self._numbers + list(map(_number_of, rows[known:]))
+        numbers = list(map(_number_of, rows))
+        return numbers if numbers[:known] == self._numbers else None
 
     def _take_appended(self, rows: list[Recipient], numbers: list[str]) -> None:
         """Same rows in the same order, maybe new ones at the end: extend, don't rebuild."""
@@ -358,7 +370,7 @@ class RecipientGrid(ScrollView, can_focus=True):
     def _repaint_rows(self, rows: list[int]) -> None:
         if not rows:
             return
-        if self._widen_columns(self._rows[i] for i in rows[:_SAMPLE_HEAD]):
+        if self._widen_columns(self._rows[i] for i in rows[:_WIDEN_SAMPLE]):
             self._clear_strips()
             self.refresh()
         else:

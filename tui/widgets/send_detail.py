@@ -176,6 +176,10 @@ def problem_text(state: SendState, now: datetime) -> Text:
     return text
 
 
+FIXED_HEIGHT = frozenset({"counts", "step-0", "step-1", "step-2", "step-3"})
+"""Parts styled with a fixed height (styles/sendwatch.tcss)."""
+
+
 def empty_message(state: SendState) -> str:
     """What the grid says while it has no rows."""
     if state.delivery is not None:
@@ -217,7 +221,9 @@ class SendDetail(Vertical):
             return
         self._shown[widget_id] = key
         widget = self.query_one(f"#{widget_id}", Static)
-        widget.update(text)
+        # Counts and steps have fixed heights: a new text needs no layout pass (which
+        # would repaint the whole screen, grid included). The others can change height.
+        widget.update(text, layout=widget_id not in FIXED_HEIGHT)
         if widget_id == "problem":
             widget.display = bool(text.plain)
 
@@ -242,6 +248,7 @@ class SendDetail(Vertical):
                 delivery.recipients if delivery else (),
                 state.since,
                 changed=state.changed if follows else None,
+                in_place=follows and state.in_place,
             )
             self._grid_key, self._grid_delivery = state.key, delivery
         self.grid.set_empty_message(empty_message(state))
