@@ -398,9 +398,7 @@ async def test_hostile_carrier_message_is_shown_literally() -> None:
     async with app.run_test(size=SIZE) as pilot:
         grid = app.grid
         evil_number = "1555\x1b[2J0001\u202e"
-        grid.set_data(
-            [recipient(0, 4500, HOSTILE), Recipient(evil_number, (), None, Outcome.UNKNOWN)]
-        )
+        grid.set_data([recipient(0, 4500, HOSTILE), Recipient(evil_number, (), None)])
         await pilot.pause()
         line = grid.render_line(1)
         text = line.text

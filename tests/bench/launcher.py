@@ -45,9 +45,7 @@ def edited(delivery: Delivery, times: int) -> Delivery:
         return delivery
     recipients = list(delivery.recipients)
     r = recipients[1]
-    recipients[1] = Recipient(
-        r.mobile_number, r.events + (r.events[-1],) * times, r.outcome_code, r.outcome
-    )
+    recipients[1] = Recipient(r.mobile_number, r.events + (r.events[-1],) * times, r.outcome_code)
     return replace(delivery, recipients=tuple(recipients), event_count=delivery.event_count + times)
 
 

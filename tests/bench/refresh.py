@@ -64,7 +64,6 @@ from tests.bench.pty_app import PtyApp
 
 def _stepped(body: bytes, k: int) -> Any:
     """A fresh parse with one extra Delivered event for every recipient i % 100 < k."""
-    from tui.core import codes
     from tui.core.model import Recipient, TrackingEvent, count_outcomes, parse_delivery_bytes
 
     delivery = parse_delivery_bytes(body)
@@ -78,7 +77,7 @@ def _stepped(body: bytes, k: int) -> Any:
         r = recipients[i]
         extra = TrackingEvent("200", "Carrier Success", 4000, "Delivered")
         best = max(4000, r.outcome_code or 0)
-        recipients[i] = Recipient(r.mobile_number, (*r.events, extra), best, codes.outcome_of(best))
+        recipients[i] = Recipient(r.mobile_number, (*r.events, extra), best)
         added += 1
     return replace(
         delivery,
