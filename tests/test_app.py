@@ -681,6 +681,14 @@ async def test_drilldown_opens_the_right_recipient_and_monitor_keys_are_inert(en
         await pilot.press("r")  # and on the monitor, r works (the send is final)
         await until(pilot, lambda: deliveries(env) == before + 1, "the manual read")
 
+        # Opened again (the screen is reused): it shows the new choice, from the start.
+        await pilot.press("down", "down", "enter")
+        await until(pilot, lambda: isinstance(app.screen, RecipientScreen), "drill-down again")
+        fourth = grid.recipient_at(3)
+        assert fourth is not None and text_of(app, "#rc-number") == fourth.mobile_number
+        assert text_of(app, "#rc-position") == "recipient 4 of 10"
+        await pilot.press("escape")
+
 
 # --------------------------------------------------------------------------- help, palette
 

@@ -152,6 +152,9 @@ class SendwatchApp(App[None]):
         self._undo: list[tuple[int, WatchedSend]] = []
         self._selection_timer: Timer | None = None
         self._selected_key: str | None = watchlist.selected
+        self._recipient_screen: RecipientScreen | None = None
+        self._history_key = ""
+        self._help_installed = False
 
     # ---- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -418,13 +421,16 @@ class SendwatchApp(App[None]):
         self._show_selected()
 
     def action_help(self) -> None:
-        sections = [
-            ("Everywhere", list(self.BINDINGS)),
-            ("Sends (sidebar)", list(SendList.BINDINGS)),
-            ("Recipients (grid)", list(RecipientGrid.BINDINGS)),
-            ("Recipient details", list(RecipientScreen.BINDINGS)),
-        ]
-        self.push_screen(HelpScreen(sections))
+        if not self._help_installed:  # built once: the keys never change
+            sections = [
+                ("Everywhere", list(self.BINDINGS)),
+                ("Sends (sidebar)", list(SendList.BINDINGS)),
+                ("Recipients (grid)", list(RecipientGrid.BINDINGS)),
+                ("Recipient details", list(RecipientScreen.BINDINGS)),
+            ]
+            self.install_screen(HelpScreen(sections), name="help")
+            self._help_installed = True
+        self.push_screen("help")
 
     @on(RecipientGrid.Selected)
     def _on_recipient(self, message: RecipientGrid.Selected) -> None:
@@ -432,17 +438,24 @@ class SendwatchApp(App[None]):
         state = self._states.get(key) if key else None
         if state is None or state.delivery is None:
             return
-        history = self.history
-        history_lookup = (
-            (lambda number: history.outcome_history(state.key, number)) if history else None
-        )
-        self.push_screen(
-            RecipientScreen(
-                self.detail.grid.visible_recipients(),
+        recipients = self.detail.grid.visible_recipients()
+        name = state.send.display_name
+        if self._recipient_screen is None:
+            history = self.history
+            self._recipient_screen = RecipientScreen(
+                recipients,
                 message.index,
-                send_name=state.send.display_name,
+                send_name=name,
                 since=state.since,
-                history=history_lookup,
+                history=(lambda number: history.outcome_history(self._history_key, number))
+                if history
+                else None,
                 now=self.now,
             )
-        )
+            self.install_screen(self._recipient_screen, name="recipient")
+        else:
+            self._recipient_screen.show_recipients(
+                recipients, message.index, send_name=name, since=state.since
+            )
+        self._history_key = state.key
+        self.push_screen("recipient")
