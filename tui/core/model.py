@@ -369,7 +369,6 @@ def _parse_in_slices(body: bytes, previous: Delivery | None) -> Delivery | None:
         for piece in slices:
             with _gc_paused():
                 reader.feed(json.loads(piece))
-                gc.collect(0)
     except (ValueError, RecursionError):
         return None
     return _delivery(head, reader, previous)
