@@ -213,10 +213,6 @@ _SHARED_EVENTS: dict[tuple[object, ...], TrackingEvent] = {}
 """Every distinct status seen lately, one object each, shared across bodies and polls:
 so an unchanged recipient's events are the very same objects poll after poll."""
 _SHARED_LIMIT = 4096
-_YOUNG_BATCH = 8192
-"""While the collector is paused, look at new objects every so many recipients: it stops
-tracking plain tuples on first sight, and a look at 8,192 of them costs about a
-millisecond, where one look at 300,000 after a big read froze the UI for ~150 ms."""
 
 
 class _TrackingReader:
@@ -275,9 +271,7 @@ class _TrackingReader:
         """
         before = previous.by_number if previous is not None else {}
         result: dict[str, Recipient] = {}
-        for n, (number, evs) in enumerate(self.by_number.items(), 1):
-            if n % _YOUNG_BATCH == 0:
-                gc.collect(0)  # see _YOUNG_BATCH
+        for number, evs in self.by_number.items():
             events = tuple(evs)
             old = before.get(number)
             if old is not None and old.events == events:  # identity per item: shared events
