@@ -21,6 +21,7 @@ import httpx
 import pytest
 
 import tui
+from tests.examples import NEW_SHAPE
 from tui.core import client as client_mod
 from tui.core.auth import network_error, network_kind
 from tui.core.client import SmsClient, build_http_client, parse_retry_after
@@ -44,43 +45,7 @@ from tui.core.errors import (
 )
 from tui.core.model import Phase, SendKind
 
-SEED_BODY = {
-    "message": "Test Delivery Receipt",
-    "count": 1,
-    "createDate": "2013-04-25T15:01:04.147",
-    "completeDate": "2013-04-25T15:01:55.197",
-    "status": "Finished",
-    "tracking": [
-        {
-            "mobileNumber": "15555555510",
-            "statusCode": "20",
-            "message": "NA",
-            "standardStatusCode": "3000",
-            "description": "Message enroute",
-        },
-        {
-            "mobileNumber": "15555555510",
-            "statusCode": "200",
-            "message": "Carrier Success",
-            "standardStatusCode": "4000",
-            "description": "Delivered to handset",
-        },
-        {
-            "mobileNumber": "15555555510",
-            "statusCode": "20",
-            "message": "NA",
-            "standardStatusCode": "3001",
-            "description": "Message sent to carrier",
-        },
-        {
-            "mobileNumber": "15555555510",
-            "statusCode": "0",
-            "message": "DELIVERED TO Air2Web",
-            "standardStatusCode": "2000",
-            "description": "Message delivered to aggregator",
-        },
-    ],
-}
+SEED_BODY = NEW_SHAPE  # api.md's example reply, as a JSON object
 MID, TID = "MzA6Nzg6MA", "c21NCNSDN2sMMWM2miosdjEHH"
 STATIC = "static-token-VALUE-9f8e7d"
 MC = SendKind.MESSAGE_CONTACT

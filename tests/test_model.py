@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.examples import NEW_SHAPE, SEED_BODY
 from tui.core import model
 from tui.core.codes import STANDARD_CODES, Outcome, is_final, outcome_of
 from tui.core.errors import BadResponse
@@ -16,59 +17,6 @@ from tui.core.model import (
     parse_delivery,
     parse_delivery_bytes,
 )
-
-# The seed page's example, fixed up to valid JSON (it lacks braces and a comma).
-SEED_BODY = b"""{
-    "message": "Test Delivery Receipt",
-    "count": 1,
-    "createDate": "2013-04-25T15:01:04.147",
-    "completeDate": "2013-04-25T15:01:55.197",
-    "status": "Finished",
-    "tracking": [
-            {"mobileNumber": "15555555510",
-            "statusCode": "20",
-            "message": "NA"}
-    ]
-}"""
-
-# api.md's newer example: four events for one number, the 4000 is not the last.
-NEW_SHAPE = {
-    "message": "Test Delivery Receipt",
-    "count": 1,
-    "createDate": "2013-04-25T15:01:04.147",
-    "completeDate": "2013-04-25T15:01:55.197",
-    "status": "Finished",
-    "tracking": [
-        {
-            "mobileNumber": "15555555510",
-            "statusCode": "20",
-            "message": "NA",
-            "standardStatusCode": "3000",
-            "description": "Message enroute",
-        },
-        {
-            "mobileNumber": "15555555510",
-            "statusCode": "200",
-            "message": "Carrier Success",
-            "standardStatusCode": "4000",
-            "description": "Delivered to handset",
-        },
-        {
-            "mobileNumber": "15555555510",
-            "statusCode": "20",
-            "message": "Message sent to carrier",
-            "standardStatusCode": "3001",
-            "description": "Sent to carrier",
-        },
-        {
-            "mobileNumber": "15555555510",
-            "statusCode": "0",
-            "message": "DELIVERED TO Air2Web",
-            "standardStatusCode": "2000",
-            "description": "Delivered to aggregator",
-        },
-    ],
-}
 
 
 def test_seed_example_parses_as_the_issue_says() -> None:
