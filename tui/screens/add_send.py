@@ -16,7 +16,6 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.validation import ValidationResult
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Select, Static
 
@@ -24,6 +23,7 @@ from tui.core.ids import id_problem
 from tui.core.model import SendKind
 from tui.core.text import safe_text
 from tui.core.watchlist import send_key
+from tui.screens.dialog import Dialog
 
 __all__ = ["AddSendResult", "AddSendScreen", "IdInput"]
 
@@ -87,7 +87,7 @@ class IdInput(Input):
             self.replace(text, *selection)
 
 
-class AddSendScreen(ModalScreen[AddSendResult | None]):
+class AddSendScreen(Dialog[AddSendResult | None]):
     """Ask for a send to watch. Dismisses with an `AddSendResult`, or None when cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -96,20 +96,6 @@ class AddSendScreen(ModalScreen[AddSendResult | None]):
     ]
 
     DEFAULT_CSS = """
-    AddSendScreen {
-        align: center middle;
-    }
-    AddSendScreen > #add-dialog {
-        width: 76;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $primary;
-        border-title-color: $text;
-        border-title-style: bold;
-        background: $panel;
-        padding: 0 1;
-    }
     AddSendScreen .add-row {
         height: auto;
     }
@@ -175,7 +161,7 @@ class AddSendScreen(ModalScreen[AddSendResult | None]):
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="add-dialog") as dialog:
+        with Vertical(id="add-dialog", classes="dialog") as dialog:
             dialog.border_title = Text("Watch a send")
             if not self.profiles:
                 yield from self._compose_no_profiles()

@@ -9,15 +9,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
 from tui.core.text import safe_text
+from tui.screens.dialog import Dialog
 
 __all__ = ["ConfirmScreen"]
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(Dialog[bool]):
     """Ask `question`; dismisses with True for `yes`, False for `no`.
 
     `y` answers yes and `n`/Esc no from anywhere; Enter presses the focused button,
@@ -33,16 +33,9 @@ class ConfirmScreen(ModalScreen[bool]):
     ]
 
     DEFAULT_CSS = """
-    ConfirmScreen {
-        align: center middle;
-    }
     ConfirmScreen > #confirm-dialog {
         width: 60;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
         border: round $warning;
-        background: $panel;
         padding: 1 2 0 2;
     }
     ConfirmScreen #confirm-question {
@@ -80,7 +73,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.no_label = no
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-dialog"):
+        with Vertical(id="confirm-dialog", classes="dialog"):
             yield Static(Text(safe_text(self.question)), id="confirm-question")
             if self.detail:
                 lines = (safe_text(line) for line in self.detail.splitlines())

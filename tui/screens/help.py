@@ -10,8 +10,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
+
+from tui.screens.dialog import Dialog
 
 __all__ = ["PALETTE_HINT", "HelpScreen"]
 
@@ -25,7 +26,7 @@ def _as_binding(binding: BindingType) -> Binding:
     return Binding(*binding)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Lists `sections` — (title, bindings) pairs — as key and description; Esc/q/? close.
 
     Pass the bindings the way they are declared (e.g. `SomeWidget.BINDINGS`); a binding
@@ -39,18 +40,8 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     DEFAULT_CSS = """
-    HelpScreen {
-        align: center middle;
-    }
     HelpScreen > #help-dialog {
-        width: 76;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $primary;
-        border-title-color: $text;
-        border-title-style: bold;
-        background: $panel;
+        padding: 0;
     }
     HelpScreen #help-body {
         height: auto;
@@ -95,7 +86,7 @@ class HelpScreen(ModalScreen[None]):
         return [(self.key_display(b), b.tooltip or b.description or b.action) for b in bindings]
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="help-dialog") as dialog:
+        with Vertical(id="help-dialog", classes="dialog") as dialog:
             dialog.border_title = Text("Keys")
             with VerticalScroll(id="help-body"):
                 yield Static(Text(f"{PALETTE_HINT}\n{CLOSE_HINT}"), id="help-palette")

@@ -8,15 +8,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
 from tui.core.text import safe_text
+from tui.screens.dialog import Dialog
 
 __all__ = ["TextPromptScreen"]
 
 
-class TextPromptScreen(ModalScreen[str | None]):
+class TextPromptScreen(Dialog[str | None]):
     """Ask for one line of text; dismisses with it (spaces around it removed, possibly
     empty, which means "clear"), or None when cancelled with Esc."""
 
@@ -26,18 +26,8 @@ class TextPromptScreen(ModalScreen[str | None]):
     ]
 
     DEFAULT_CSS = """
-    TextPromptScreen {
-        align: center middle;
-    }
     TextPromptScreen > #prompt-dialog {
         width: 64;
-        max-width: 100%;
-        height: auto;
-        border: round $primary;
-        border-title-color: $text;
-        border-title-style: bold;
-        background: $panel;
-        padding: 0 1;
     }
     TextPromptScreen #prompt-hint {
         color: $text-muted;
@@ -62,7 +52,7 @@ class TextPromptScreen(ModalScreen[str | None]):
         self.max_length = max_length
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="prompt-dialog") as dialog:
+        with Vertical(id="prompt-dialog", classes="dialog") as dialog:
             dialog.border_title = Text(safe_text(self.prompt_title))
             yield Input(
                 value=safe_text(self.initial_value)[: self.max_length],
