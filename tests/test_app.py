@@ -27,11 +27,11 @@ from textual.widgets import Input, Static
 
 from tui import launch
 from tui.app import SendwatchApp
-from tui.core.config import Config, Settings, config_path
+from tui.core.config import Config, config_path
 from tui.core.history import History
 from tui.core.model import SendKind
 from tui.core.watchlist import WatchedSend, WatchList
-from tui.demo import DEMO_PROFILE, DEMO_SECRET_ENV, demo_profile
+from tui.demo import DEMO_PROFILE, DEMO_SECRET_ENV, demo_config
 from tui.screens.add_send import AddSendScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpScreen
@@ -105,13 +105,7 @@ class Env:
 @pytest.fixture
 def env(sim: Simulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Env]:
     monkeypatch.setenv(DEMO_SECRET_ENV, Simulator.CLIENT_SECRET)
-    profile = demo_profile(sim)
-    config = Config(
-        path=tmp_path / "config.toml",
-        settings=Settings(refresh_interval=0.05, bell=False),
-        profiles={profile.name: profile},
-    )
-    environment = Env(sim, tmp_path, config)
+    environment = Env(sim, tmp_path, demo_config(sim, tmp_path, refresh_interval=0.05))
     yield environment
     for history in environment.histories:
         history.close()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
-from tui.core.config import Profile
+from tui.core.config import Config, Profile, Settings
 from tui.core.model import SendKind
 from tui.core.watchlist import WatchedSend
 from tui.sim import Fault, Simulator
@@ -26,6 +27,16 @@ def demo_profile(sim: Simulator) -> Profile:
         client_id=Simulator.CLIENT_ID,
         client_secret_env=DEMO_SECRET_ENV,
         timeout=5.0,
+    )
+
+
+def demo_config(sim: Simulator, folder: Path, *, refresh_interval: float = 2.0) -> Config:
+    """A config with only the demo profile, kept in `folder` (never the user's)."""
+    profile = demo_profile(sim)
+    return Config(
+        path=folder / "config.toml",
+        settings=Settings(refresh_interval=refresh_interval, bell=False),
+        profiles={profile.name: profile},
     )
 
 

@@ -10,7 +10,7 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tui.core.config import Config, Settings, config_path, load_config
+from tui.core.config import config_path, load_config
 from tui.core.errors import SendwatchError
 from tui.core.history import History
 from tui.core.watchlist import WatchList
@@ -45,7 +45,7 @@ def run_monitor() -> int:
 
 def run_demo(args: argparse.Namespace) -> int:
     """The monitor on an in-process simulator, in a throwaway directory."""
-    from tui.demo import DEMO_HEAD_START, DEMO_SECRET_ENV, demo_profile, seed_demo
+    from tui.demo import DEMO_HEAD_START, DEMO_SECRET_ENV, demo_config, seed_demo
     from tui.sim import Simulator
 
     workdir = Path(tempfile.mkdtemp(prefix="sendwatch-demo-"))
@@ -54,12 +54,7 @@ def run_demo(args: argparse.Namespace) -> int:
     try:
         sim.start()
         os.environ[DEMO_SECRET_ENV] = Simulator.CLIENT_SECRET
-        profile = demo_profile(sim)
-        config = Config(
-            path=workdir / "config.toml",
-            settings=Settings(refresh_interval=2.0, bell=False),
-            profiles={profile.name: profile},
-        )
+        config = demo_config(sim, workdir)
         watchlist = WatchList(workdir / "watchlist.toml")
         watchlist.load()
         for send in seed_demo(sim):

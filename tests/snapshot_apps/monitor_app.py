@@ -35,11 +35,11 @@ from textual.widgets import Input
 
 from tui.app import SendwatchApp
 from tui.core.client import SmsClient
-from tui.core.config import Config, Profile, Settings
+from tui.core.config import Profile
 from tui.core.history import History
 from tui.core.refresher import Refresher, SendState
 from tui.core.watchlist import WatchedSend, WatchList
-from tui.demo import DEMO_HEAD_START, DEMO_PROFILE, DEMO_SECRET_ENV, demo_profile, seed_demo
+from tui.demo import DEMO_HEAD_START, DEMO_PROFILE, DEMO_SECRET_ENV, demo_config, seed_demo
 from tui.screens.add_send import AddSendScreen
 from tui.screens.help import HelpScreen
 from tui.screens.recipient import RecipientScreen
@@ -166,12 +166,7 @@ def build_scene(workdir: Path | None = None, *, selected: str | None = None) -> 
     sim.advance((NOW - sim.now()).total_seconds())
     assert sim.now() == NOW
 
-    profile = demo_profile(sim)
-    config = Config(
-        path=workdir / "config.toml",
-        settings=Settings(refresh_interval=5.0, bell=False),
-        profiles={profile.name: profile},
-    )
+    config = demo_config(sim, workdir, refresh_interval=5.0)
     watchlist = WatchList(workdir / "watchlist.toml")
     watchlist.load()
     for send in sends:
