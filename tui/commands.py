@@ -20,6 +20,7 @@ from tui.core.glyphs import PHASE_SYMBOL
 from tui.core.model import Delivery, Phase, SendKind
 from tui.core.text import safe_text
 from tui.core.timefmt import fmt_duration, fmt_full
+from tui.core.watchlist import WatchedSend, WatchList
 
 EXIT_ERROR_STATUS = 1
 EXIT_TIMEOUT = 5
@@ -32,6 +33,14 @@ Command = Callable[[argparse.Namespace], int]
 
 def _err(text: str) -> None:
     print(f"sendwatch: {safe_text(text)}", file=sys.stderr)
+
+
+def _load_watchlist() -> WatchList:
+    """The user's watch list, with anything set aside reported on stderr."""
+    watchlist = WatchList()
+    for warning in watchlist.load():
+        _err(f"warning: {warning}")
+    return watchlist
 
 
 def reports_errors(fn: Command) -> Command:
@@ -165,12 +174,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 @reports_errors
 def cmd_add(args: argparse.Namespace) -> int:
-    from tui.core.watchlist import WatchedSend, WatchList
-
     profile = select_profile(load_config(), args.profile)
-    watchlist = WatchList()
-    for warning in watchlist.load():
-        _err(f"warning: {warning}")
+    watchlist = _load_watchlist()
     send = WatchedSend(
         profile=profile.name,
         message_id=args.message_id,
@@ -186,11 +191,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 @reports_errors
 def cmd_list(args: argparse.Namespace) -> int:
-    from tui.core.watchlist import WatchList
-
-    watchlist = WatchList()
-    for warning in watchlist.load():
-        _err(f"warning: {warning}")
+    watchlist = _load_watchlist()
     if args.json:
         rows = [
             {
@@ -215,11 +216,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 @reports_errors
 def cmd_remove(args: argparse.Namespace) -> int:
-    from tui.core.watchlist import WatchList
-
-    watchlist = WatchList()
-    for warning in watchlist.load():
-        _err(f"warning: {warning}")
+    watchlist = _load_watchlist()
     sends = watchlist.sends
     which = args.which
     if which.isdecimal() and which.isascii() and 1 <= int(which) <= len(sends):
