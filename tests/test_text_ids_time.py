@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,15 +12,6 @@ from tui.core.ids import check_id, id_problem, path_segment
 from tui.core.model import MC_TZ
 from tui.core.text import safe_text
 from tui.core.timefmt import fmt_duration, fmt_full, fmt_local
-
-
-@pytest.fixture
-def utc_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 @pytest.mark.parametrize(
@@ -93,7 +82,7 @@ def test_fmt_duration_two_units(seconds: float, shown: str) -> None:
     assert fmt_duration(None) == "—"
 
 
-def test_fmt_local_today_this_year_and_older(utc_zone: None) -> None:
+def test_fmt_local_today_this_year_and_older(utc: None) -> None:
     now = datetime(2026, 11, 26, 19, 0, tzinfo=UTC)
     assert fmt_local(datetime(2026, 11, 26, 13, 1, 4, tzinfo=MC_TZ), now=now) == "19:01:04"
     assert fmt_local(datetime(2026, 3, 5, 8, 0, tzinfo=UTC), now=now) == "Mar  5 08:00:00"
@@ -103,7 +92,7 @@ def test_fmt_local_today_this_year_and_older(utc_zone: None) -> None:
     assert fmt_local(None) == "—"
 
 
-def test_fmt_full_carries_the_offset(utc_zone: None) -> None:
+def test_fmt_full_carries_the_offset(utc: None) -> None:
     assert fmt_full(datetime(2013, 4, 25, 15, 1, 4, tzinfo=MC_TZ)) == "2013-04-25 21:01:04 +0000"
 
 
