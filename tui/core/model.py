@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import json
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -58,9 +59,7 @@ class TrackingEvent(NamedTuple):
     """One carrier status, exactly as reported (raw code and message kept verbatim).
 
     Events carry no number: identical events are one shared object across recipients,
-    which is what keeps a 300,000-event body small. Events and recipients are tuples of
-    plain values on purpose: the cycle collector stops tracking such tuples after one
-    look, so 100,000 recipients never make a full collection stall the UI.
+    which is what keeps a 300,000-event body small.
     """
 
     status_code: str | None
@@ -155,17 +154,33 @@ class Delivery:
         return None
 
 
+_gc_lock = threading.Lock()
+_gc_pauses = 0
+_gc_was_enabled = False
+
+
 @contextmanager
 def _gc_paused() -> Iterator[None]:
-    """Building a big body makes only acyclic objects; the cycle collector would just
-    walk them again and again (seconds on 300,000 events) while holding the GIL."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+    """No cycle collection while a body is being built.
+
+    A parse makes only acyclic objects plus short-lived scratch; collections during it
+    would walk them again and again while holding the GIL (the UI thread waits), and
+    scratch that outlived a few of them would count towards a full collection later.
+    Counted, because two sends can be parsed in two threads at once.
+    """
+    global _gc_pauses, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pauses == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_was_enabled:
+                gc.enable()
 
 
 def parse_mc_date(value: object) -> datetime | None:
@@ -209,28 +224,30 @@ def _event(values: tuple[object, object, object, object]) -> TrackingEvent:
     return TrackingEvent(_text(code), _text(message), _int(standard), _text(description))
 
 
+Events = tuple[TrackingEvent, ...]
+
 _SHARED_EVENTS: dict[tuple[object, ...], TrackingEvent] = {}
-"""Every distinct status seen lately, one object each, shared across bodies and polls:
-so an unchanged recipient's events are the very same objects poll after poll."""
+"""Every distinct status seen lately, one object each, shared across bodies and polls."""
+_SHARED_SEQUENCES: dict[tuple[int, int], tuple[Events, TrackingEvent, Events]] = {}
+"""(id(events), id(event)) -> (events, event, events + (event,)): every distinct event
+sequence is one shared tuple too. A body has a handful of distinct sequences and up to
+100,000 recipients; sharing them saves 100,000 tuples a read, and lets a poll tell an
+unchanged recipient by identity. Each entry holds its key's objects, so ids stay valid."""
 _SHARED_LIMIT = 4096
 
 
 class _TrackingReader:
-    """Events grouped by number in carrier order, fed in one or many slices.
-
-    One shared TrackingEvent per distinct status: a body has a handful of distinct
-    statuses and up to hundreds of thousands of entries.
-    """
+    """Events grouped by number in carrier order, fed in one or many slices."""
 
     def __init__(self) -> None:
-        if len(_SHARED_EVENTS) > _SHARED_LIMIT:  # a hostile server inventing statuses
-            _SHARED_EVENTS.clear()
-        self.shared = _SHARED_EVENTS
-        self.by_number: dict[str, list[TrackingEvent]] = {}
+        if len(_SHARED_EVENTS) > _SHARED_LIMIT or len(_SHARED_SEQUENCES) > _SHARED_LIMIT:
+            _SHARED_EVENTS.clear()  # a hostile server inventing statuses
+            _SHARED_SEQUENCES.clear()
+        self.by_number: dict[str, Events] = {}
         self.count = self.skipped = 0
 
     def feed(self, raw: Iterable[object]) -> None:
-        shared, by_number = self.shared, self.by_number
+        shared, sequences, by_number = _SHARED_EVENTS, _SHARED_SEQUENCES, self.by_number
         for entry in raw:
             if type(entry) is not dict:
                 if not isinstance(entry, Mapping):
@@ -256,28 +273,31 @@ class _TrackingReader:
                     event = shared[values] = _event(values)
             except TypeError:  # a list or object where text belongs: unhashable, parse alone
                 event = _event(values)
-            bucket = by_number.get(number)
-            if bucket is None:
-                by_number[number] = [event]
-            else:
-                bucket.append(event)
+            before = by_number.get(number, ())
+            step = sequences.get((id(before), id(event)))
+            if step is None:
+                step = sequences[id(before), id(event)] = (before, event, (*before, event))
+            by_number[number] = step[2]
             self.count += 1
 
     def recipients(self, previous: Delivery | None) -> dict[str, Recipient]:
         """Recipients by number; one whose events did not change is the previous object.
 
         Reusing them keeps a poll of 100,000 recipients from making 100,000 new
-        long-lived objects, which is what made the cycle collector stall the UI.
+        long-lived objects for the cycle collector to walk.
         """
         before = previous.by_number if previous is not None else {}
+        best: dict[int, int | None] = {}
         result: dict[str, Recipient] = {}
-        for number, evs in self.by_number.items():
-            events = tuple(evs)
+        for number, events in self.by_number.items():
             old = before.get(number)
-            if old is not None and old.events == events:  # identity per item: shared events
+            if old is not None and (old.events is events or old.events == events):
                 result[number] = old
-            else:
-                result[number] = _recipient(number, events)
+                continue
+            code = best.get(id(events), -1)
+            if code == -1:
+                code = best[id(events)] = _best_code(events)
+            result[number] = Recipient(number, events, code)
         return result
 
 
@@ -291,13 +311,17 @@ def make_recipient(number: str, events: Sequence[TrackingEvent]) -> Recipient:
     return _recipient(number, tuple(events))
 
 
-def _recipient(number: str, events: tuple[TrackingEvent, ...]) -> Recipient:
+def _recipient(number: str, events: Events) -> Recipient:
+    return Recipient(number, events, _best_code(events))
+
+
+def _best_code(events: Events) -> int | None:
     best = None
     for event in events:
         code = event.standard_code
         if code is not None and (best is None or code > best):
             best = code
-    return Recipient(number, events, best)
+    return best
 
 
 def count_outcomes(recipients: Iterable[Recipient]) -> OutcomeCounts:
@@ -312,13 +336,13 @@ def parse_delivery(body: object, previous: Delivery | None = None) -> Delivery:
 
     `previous` (the last read of the same send) lets unchanged recipients be reused.
     """
-    reader = _TrackingReader()
-    if isinstance(body, Mapping):
-        tracking = body.get("tracking")
-        if isinstance(tracking, list):
-            with _gc_paused():
+    with _gc_paused():
+        reader = _TrackingReader()
+        if isinstance(body, Mapping):
+            tracking = body.get("tracking")
+            if isinstance(tracking, list):
                 reader.feed(tracking)
-    return _delivery(body, reader, previous)
+        return _delivery(body, reader, previous)
 
 
 def _delivery(body: object, reader: _TrackingReader, previous: Delivery | None) -> Delivery:
@@ -330,9 +354,8 @@ def _delivery(body: object, reader: _TrackingReader, previous: Delivery | None) 
     tracking = body.get("tracking")
     if tracking is not None and not isinstance(tracking, list):
         raise BadResponse(f"'tracking' is {type(tracking).__name__}, not a list")
-    with _gc_paused():
-        by_number = reader.recipients(previous)
-        recipients = tuple(by_number.values())
+    by_number = reader.recipients(previous)
+    recipients = tuple(by_number.values())
     create_raw = _text(body.get("createDate"))
     complete_raw = _text(body.get("completeDate"))
     return Delivery(
@@ -361,8 +384,7 @@ def _parse_in_slices(body: bytes, previous: Delivery | None) -> Delivery | None:
     reader = _TrackingReader()
     try:
         for piece in slices:
-            with _gc_paused():
-                reader.feed(json.loads(piece))
+            reader.feed(json.loads(piece))
     except (ValueError, RecursionError):
         return None
     return _delivery(head, reader, previous)
@@ -370,15 +392,18 @@ def _parse_in_slices(body: bytes, previous: Delivery | None) -> Delivery | None:
 
 def parse_delivery_bytes(body: bytes, previous: Delivery | None = None) -> Delivery:
     """Decode and parse a response body; anything that is not JSON is a BadResponse."""
-    if len(body) > SLICE_BYTES:
-        sliced = _parse_in_slices(body, previous)
-        if sliced is not None:
-            return sliced
+    with _gc_paused():
+        if len(body) > SLICE_BYTES:
+            sliced = _parse_in_slices(body, previous)
+            if sliced is not None:
+                return sliced
+        return parse_delivery(_decode(body), previous)
+
+
+def _decode(body: bytes) -> Any:
     try:
-        with _gc_paused():
-            decoded: Any = json.loads(body)
+        return json.loads(body)
     except (ValueError, RecursionError) as exc:
         snippet = body[:40].decode("utf-8", "replace").strip()
         kind = "HTML" if snippet.lower().startswith(("<!doctype", "<html")) else "invalid JSON"
         raise BadResponse(f"the server sent {kind}, not a Deliveries reply") from exc
-    return parse_delivery(decoded, previous)
