@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -834,9 +835,19 @@ async def test_a_corrupt_watch_list_is_set_aside_with_a_message(
     (folder / "watchlist.toml").write_bytes(garbage)
 
     started: list[SendwatchApp] = []
-    monkeypatch.setattr(SendwatchApp, "run", lambda self, *a, **k: started.append(self))
-    assert launch.run_monitor() == 0
+    frozen: list[int] = []
+
+    def run(self: SendwatchApp, *args: object, **kwargs: object) -> None:
+        started.append(self)
+        frozen.append(gc.get_freeze_count())
+
+    monkeypatch.setattr(SendwatchApp, "run", run)
+    try:
+        assert launch.run_monitor() == 0
+    finally:
+        gc.unfreeze()
     (app,) = started
+    assert frozen[0] > 1000, "startup objects are kept out of every full collection"
 
     aside = [p for p in folder.iterdir() if p.name.startswith("watchlist.toml.corrupt")]
     assert len(aside) == 1 and aside[0].read_bytes() == garbage

@@ -568,3 +568,43 @@ async def test_changed_hint_is_ignored_when_the_order_changed() -> None:
         assert first is not None and first.mobile_number == number(99)
         assert grid.cursor_row == 99, "the cursor follows its number"
         assert number(0) in screen_text(grid)[1 + 99 - grid.scroll_offset.y]
+
+
+def positions_of(rows: list[Recipient]) -> dict[str, int]:
+    return {r.mobile_number: i for i, r in enumerate(rows)}
+
+
+async def test_a_callers_positions_index_the_rows_and_are_never_changed() -> None:
+    """Switching to a 100k send must not rebuild a 100k index on the UI thread."""
+    app = GridApp()
+    async with app.run_test(size=SIZE) as pilot:
+        grid = app.grid
+        data = mixed(1_000)
+        positions = positions_of(data)
+        snapshot = dict(positions)
+        grid.set_data(data, positions=positions)
+        await pilot.pause()
+        assert grid._index is positions
+        assert grid.move_to_number(number(700)) and grid.cursor_row == 700
+        grown = [*data, *(recipient(i, 3001) for i in range(1_000, 1_010))]
+        grid.set_data(grown, changed={number(1_005)}, in_place=True)  # no positions
+        await pilot.pause()
+        assert positions == snapshot, "a borrowed index is copied before it grows"
+        assert grid.move_to_number(number(1_005)) and grid.cursor_row == 1_005
+
+
+async def test_positions_are_ignored_when_they_do_not_index_the_shown_rows() -> None:
+    app = GridApp()
+    async with app.run_test(size=SIZE) as pilot:
+        grid = app.grid
+        data = mixed(100)
+        grid.set_data(data, positions={number(0): 0})  # wrong length: not for these rows
+        assert grid._index == positions_of(data)
+        grid.set_filter(Outcome.FAILED)
+        positions = positions_of(data)
+        grid.set_data(list(data), positions=positions)
+        assert grid._index is not positions, "the filtered rows have their own index"
+        assert grid.move_to_number(number(5)) and grid.recipient_at(grid.cursor_row) == data[5]
+        grid.set_filter(None)
+        assert grid._index is positions, "back to all rows: the caller's index again"
+        await pilot.pause()

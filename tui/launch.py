@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import shutil
 import sys
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.core.config import config_path, load_config
 from tui.core.errors import SendwatchError
 from tui.core.history import History
 from tui.core.watchlist import WatchList
+
+if TYPE_CHECKING:
+    from tui.app import SendwatchApp
 
 
 def _open_history(path: Path | None = None) -> tuple[History | None, list[str]]:
@@ -22,6 +27,23 @@ def _open_history(path: Path | None = None) -> tuple[History | None, list[str]]:
     except (SendwatchError, OSError) as exc:
         return None, [f"Status history is off: {exc}"]
     return history, list(history.warnings)
+
+
+def freeze_startup_objects() -> None:
+    """Put everything loaded so far out of the cycle collector's reach.
+
+    Modules, classes and config live as long as the process; walking them again in
+    every full collection roughly doubled the pause after a 100,000-recipient read
+    (the collection runs on whichever thread allocates, often the UI's). Collected
+    first, so no garbage is frozen; objects made later are collected as usual.
+    """
+    gc.collect()
+    gc.freeze()
+
+
+def _run(app: SendwatchApp) -> None:
+    freeze_startup_objects()
+    app.run()
 
 
 def run_monitor() -> int:
@@ -39,7 +61,7 @@ def run_monitor() -> int:
     from tui.app import SendwatchApp
 
     app = SendwatchApp(config, watchlist, history=history, banner="\n".join(notes) or None)
-    app.run()
+    _run(app)
     return app.return_code or 0
 
 
@@ -63,7 +85,7 @@ def run_demo(args: argparse.Namespace) -> int:
         from tui.app import SendwatchApp
 
         banner = "Demo: six sends on a built-in simulator. Nothing here touches your config."
-        SendwatchApp(config, watchlist, history=history, banner=banner).run()
+        _run(SendwatchApp(config, watchlist, history=history, banner=banner))
     finally:
         sim.stop()
         shutil.rmtree(workdir, ignore_errors=True)

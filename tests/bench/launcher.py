@@ -30,6 +30,7 @@ from tui.core.history import History
 from tui.core.model import Delivery, Recipient, SendKind
 from tui.core.refresher import Refresher
 from tui.core.watchlist import WatchList
+from tui.launch import freeze_startup_objects
 
 STATUS = Path(sys.argv[1])
 EDITS = {"count": 0}
@@ -92,6 +93,7 @@ def main() -> None:
     history = History()
     app = BenchApp(config, watchlist, history=history)
     app.refresher = Refresher(config, app._publish, history=history, client_factory=client_factory)
+    freeze_startup_objects()  # as `sendwatch` does
     app.run()
 
 

@@ -170,6 +170,7 @@ async def _stalls(sim: Any, home: Any) -> dict[str, tuple[float, int, int]]:
     from tui.core.config import load_config
     from tui.core.history import History
     from tui.core.watchlist import WatchList
+    from tui.launch import freeze_startup_objects
 
     use_home_env(home)
     config = load_config()
@@ -177,6 +178,7 @@ async def _stalls(sim: Any, home: Any) -> dict[str, tuple[float, int, int]]:
     watchlist.load()
     history = History()
     app = SendwatchApp(config, watchlist, history=history)
+    freeze_startup_objects()  # as `sendwatch` does before running the app
     polls: list[tuple[float, Any]] = []
     publish = app._publish
 

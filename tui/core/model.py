@@ -145,7 +145,13 @@ class Delivery:
     event_count: int
     skipped_entries: int = 0
     counts: OutcomeCounts = field(default_factory=OutcomeCounts)
-    by_number: Mapping[str, Recipient] = field(default_factory=dict, repr=False, compare=False)
+    positions: Mapping[str, int] = field(default_factory=dict, repr=False, compare=False)
+    """Each number's index in `recipients` (numbers are unique): lookups, and the grid's
+    row index for free."""
+
+    def recipient(self, number: str) -> Recipient | None:
+        index = self.positions.get(number)
+        return None if index is None else self.recipients[index]
 
     @property
     def duration(self) -> timedelta | None:
@@ -280,25 +286,32 @@ class _TrackingReader:
             by_number[number] = step[2]
             self.count += 1
 
-    def recipients(self, previous: Delivery | None) -> dict[str, Recipient]:
-        """Recipients by number; one whose events did not change is the previous object.
+    def recipients(self, previous: Delivery | None) -> tuple[Recipient, ...]:
+        """Recipients in order of first appearance; an unchanged one is the previous object.
 
         Reusing them keeps a poll of 100,000 recipients from making 100,000 new
         long-lived objects for the cycle collector to walk.
         """
-        before = previous.by_number if previous is not None else {}
+        before = previous.recipient if previous is not None else _no_recipient
         best: dict[int, int | None] = {}
-        result: dict[str, Recipient] = {}
+        result: list[Recipient] = []
         for number, events in self.by_number.items():
-            old = before.get(number)
+            old = before(number)
             if old is not None and (old.events is events or old.events == events):
-                result[number] = old
+                result.append(old)
                 continue
             code = best.get(id(events), -1)
             if code == -1:
                 code = best[id(events)] = _best_code(events)
-            result[number] = Recipient(number, events, code)
-        return result
+            result.append(Recipient(number, events, code))
+        return tuple(result)
+
+    def positions(self) -> dict[str, int]:
+        return dict(zip(self.by_number, range(len(self.by_number)), strict=True))
+
+
+def _no_recipient(number: str) -> None:
+    return None
 
 
 def _key(value: object) -> object:
@@ -354,8 +367,7 @@ def _delivery(body: object, reader: _TrackingReader, previous: Delivery | None) 
     tracking = body.get("tracking")
     if tracking is not None and not isinstance(tracking, list):
         raise BadResponse(f"'tracking' is {type(tracking).__name__}, not a list")
-    by_number = reader.recipients(previous)
-    recipients = tuple(by_number.values())
+    recipients = reader.recipients(previous)
     create_raw = _text(body.get("createDate"))
     complete_raw = _text(body.get("completeDate"))
     return Delivery(
@@ -371,7 +383,7 @@ def _delivery(body: object, reader: _TrackingReader, previous: Delivery | None) 
         event_count=reader.count,
         skipped_entries=reader.skipped,
         counts=count_outcomes(recipients),
-        by_number=by_number,
+        positions=reader.positions(),
     )
 
 

@@ -102,11 +102,11 @@ def changed_numbers(old: Delivery | None, new: Delivery) -> tuple[frozenset[str]
     if old is None:
         every = frozenset(r.mobile_number for r in new.recipients)
         return every, every
-    before = old.by_number
+    before = old.recipient
     rows: set[str] = set()
     outcomes: set[str] = set()
     for r in new.recipients:
-        prior = before.get(r.mobile_number)
+        prior = before(r.mobile_number)
         if prior is r:  # reused by the parser: nothing about it changed
             continue
         seen = None if prior is None else (_outcome_key(prior), len(prior.events))

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
-from operator import attrgetter
 from typing import ClassVar, Final
 
 from rich.cells import cell_len, set_cell_size
@@ -104,9 +103,6 @@ def _carrier_text(event: TrackingEvent | None) -> str:
         if part and part.strip() and part.strip().upper() != "NA" and part not in parts:
             parts.append(part.strip())
     return " · ".join(parts)
-
-
-_number_of: Final = attrgetter("mobile_number")
 
 
 def _same_row(old: Recipient, new: Recipient) -> bool:
@@ -217,10 +213,11 @@ class RecipientGrid(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._clock = today
-        self._all: list[Recipient] = []
-        self._rows: list[Recipient] = []
-        self._index: dict[str, int] = {}
-        self._numbers: list[str] = []
+        self._all: Sequence[Recipient] = ()
+        self._rows: Sequence[Recipient] = ()
+        self._index: Mapping[str, int] = {}
+        self._index_borrowed = False
+        self._positions: Mapping[str, int] | None = None  # the caller's, for all recipients
         self._unique = True
         self._since: Mapping[str, datetime] = {}
         self._filter: Outcome | None = None
@@ -273,7 +270,8 @@ class RecipientGrid(ScrollView, can_focus=True):
 
     def visible_recipients(self) -> tuple[Recipient, ...]:
         """The shown rows in order (after the filter): what `Selected.index` points into."""
-        return tuple(self._rows)
+        rows = self._rows
+        return rows if isinstance(rows, tuple) else tuple(rows)
 
     def move_to_number(self, mobile_number: str) -> bool:
         """Put the cursor on `mobile_number`; False when that number is not shown."""
@@ -301,7 +299,8 @@ class RecipientGrid(ScrollView, can_focus=True):
             return
         keep = self.cursor_recipient
         self._filter = outcome
-        self._install_rows(self._filtered(self._all), keep)
+        rows = self._filtered(self._all)
+        self._install_rows(rows, keep, self._positions if rows is self._all else None)
         self.post_message(self.FilterChanged(outcome, grid=self))
 
     def set_data(
@@ -310,58 +309,71 @@ class RecipientGrid(ScrollView, can_focus=True):
         since: Mapping[str, datetime] | None = None,
         changed: Collection[str] | None = None,
         in_place: bool = False,
+        positions: Mapping[str, int] | None = None,
     ) -> None:
         """Replace the data; repaint only rows that changed and are on screen.
 
         `changed` (numbers whose rows may differ, as the refresher computes them) lets a
-        poll of 100,000 recipients skip comparing every row; `since` is kept, not copied,
-        so callers must not mutate it afterwards. `in_place` vouches that the old rows
-        are still first and in order, which saves checking 100,000 numbers.
+        poll of 100,000 recipients skip comparing every row; `in_place` vouches that the
+        old rows are still first and in order, which saves checking 100,000 numbers.
+        `positions` (each number's index in `recipients`, as a Delivery has it) spares
+        building a 100,000-entry index on the UI thread. All three arguments are kept,
+        not copied: callers must not mutate them afterwards.
         """
-        new_all = list(recipients)
         new_since = since if since is not None else {}
         old_all, old_rows, old_since = self._all, self._rows, self._since
-        new_rows = self._filtered(new_all)
-        self._all, self._since = new_all, new_since
+        new_rows = self._filtered(recipients)
+        self._all, self._since = recipients, new_since
+        if positions is not None and len(positions) != len(recipients):
+            positions = None  # not an index of these recipients
+        self._positions = positions
+        if new_rows is not recipients:
+            positions = None  # filtered: it does not index the shown rows
 
         if changed is not None:
-            numbers = self._numbers_if_kept(new_rows, in_place)
-            if numbers is None:
-                self._install_rows(new_rows, self.cursor_recipient)
+            if not self._kept_in_order(new_rows, in_place):
+                self._install_rows(new_rows, self.cursor_recipient, positions)
                 return
-            self._take_appended(new_rows, numbers)
+            self._take_appended(new_rows, positions)
             self._repaint_rows(sorted(self._index[n] for n in changed if n in self._index))
             return
         rows_changed = self._diff(old_rows, new_rows, old_since, new_since)
         if rows_changed is None:  # shape changed: rows added, removed or reordered
-            self._install_rows(new_rows, self.cursor_recipient)
+            self._install_rows(new_rows, self.cursor_recipient, positions)
             return
         self._rows = new_rows
-        if not new_rows and bool(old_all) != bool(new_all):
+        if not new_rows and bool(old_all) != bool(recipients):
             self.refresh()  # the empty-state message depends on whether any data exists
         self._repaint_rows(rows_changed)
 
-    def _numbers_if_kept(self, rows: list[Recipient], in_place: bool) -> list[str] | None:
-        """The rows' numbers if the shown rows are still first and in order, else None."""
-        if not (self._rows and self._unique):
-            return None
-        known = len(self._numbers)
+    def _kept_in_order(self, rows: Sequence[Recipient], in_place: bool) -> bool:
+        """Are the shown rows still first, in the same order (new ones only appended)?"""
+        if not (self._rows and self._unique) or len(rows) < len(self._rows):
+            return False
         if in_place and self._filter is None:  # the refresher checked, off the UI thread
-            return self._numbers + list(map(_number_of, rows[known:]))
-        numbers = list(map(_number_of, rows))
-        return numbers if numbers[:known] == self._numbers else None
+            return True
+        return all(
+            a is b or a.mobile_number == b.mobile_number
+            for a, b in zip(self._rows, rows, strict=False)
+        )
 
-    def _take_appended(self, rows: list[Recipient], numbers: list[str]) -> None:
+    def _take_appended(
+        self, rows: Sequence[Recipient], positions: Mapping[str, int] | None
+    ) -> None:
         """Same rows in the same order, maybe new ones at the end: extend, don't rebuild."""
         old_count = len(self._rows)
         self._rows = rows
+        if positions is not None:
+            self._index, self._index_borrowed = positions, True
         if len(rows) == old_count:
             return
-        index = self._index
-        for i in range(old_count, len(rows)):
-            index.setdefault(numbers[i], i)
-        self._numbers = numbers
-        self._unique = len(index) == len(rows)
+        if positions is None:
+            index = dict(self._index) if self._index_borrowed else self._index
+            assert isinstance(index, dict)
+            for i in range(old_count, len(rows)):
+                index.setdefault(rows[i].mobile_number, i)
+            self._index, self._index_borrowed = index, False
+        self._unique = len(self._index) == len(rows)
         self.virtual_size = Size(self._min_width(), len(rows) + 1)
         top, visible = self._visible_rows()
         if old_count < top + visible:  # new rows landed on screen
@@ -386,7 +398,7 @@ class RecipientGrid(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ data plumbing
 
-    def _filtered(self, recipients: list[Recipient]) -> list[Recipient]:
+    def _filtered(self, recipients: Sequence[Recipient]) -> Sequence[Recipient]:
         if self._filter is None:
             return recipients
         wanted = self._filter
@@ -394,8 +406,8 @@ class RecipientGrid(ScrollView, can_focus=True):
 
     def _diff(
         self,
-        old: list[Recipient],
-        new: list[Recipient],
+        old: Sequence[Recipient],
+        new: Sequence[Recipient],
         old_since: Mapping[str, datetime],
         new_since: Mapping[str, datetime],
     ) -> list[int] | None:
@@ -416,11 +428,19 @@ class RecipientGrid(ScrollView, can_focus=True):
                 changed.append(i)
         return changed
 
-    def _install_rows(self, rows: list[Recipient], keep: Recipient | None) -> None:
+    def _install_rows(
+        self,
+        rows: Sequence[Recipient],
+        keep: Recipient | None,
+        positions: Mapping[str, int] | None = None,
+    ) -> None:
         """Take new rows whose order changed: reindex, re-measure, repaint everything."""
         self._rows = rows
-        self._numbers = list(map(_number_of, rows))
-        self._index = {n: i for i, n in enumerate(self._numbers)}
+        if positions is not None:
+            self._index, self._index_borrowed = positions, True
+        else:
+            self._index = {r.mobile_number: i for i, r in enumerate(rows)}
+            self._index_borrowed = False
         self._unique = len(self._index) == len(rows)
         self._measure_columns()
         self._clear_strips()
@@ -458,7 +478,7 @@ class RecipientGrid(ScrollView, can_focus=True):
         if len(rows) <= _SAMPLE_HEAD + _SAMPLE_TAIL:
             sample: Sequence[Recipient] = rows
         else:
-            sample = rows[:_SAMPLE_HEAD] + rows[-_SAMPLE_TAIL:]
+            sample = [*rows[:_SAMPLE_HEAD], *rows[-_SAMPLE_TAIL:]]
         self._number_width = _NUMBER_MIN
         self._code_width = _CODE_MIN
         self._since_width = _SINCE_MIN
@@ -467,12 +487,13 @@ class RecipientGrid(ScrollView, can_focus=True):
     def _widen_columns(self, rows: Iterable[Recipient]) -> bool:
         """Grow the number/code columns (within caps) to fit `rows`; True if they grew."""
         widths = before = (self._number_width, self._code_width, self._since_width)
-        for recipient in rows:
-            cells = self._cells(recipient)
+        since, today = self._since, self._today
+        for recipient in rows:  # only the three measured cells: this runs on 640 rows
+            number = recipient.mobile_number
             widths = (
-                max(widths[0], min(cell_len(cells[_NUMBER]), _NUMBER_MAX)),
-                max(widths[1], min(cell_len(cells[_CODE]), _CODE_MAX)),
-                max(widths[2], cell_len(cells[_SINCE])),
+                max(widths[0], min(cell_len(safe_text(number)), _NUMBER_MAX)),
+                max(widths[1], min(cell_len(safe_text(_code_text(recipient))), _CODE_MAX)),
+                max(widths[2], cell_len(fmt_short(since.get(number), today))),
             )
         grew = widths != before
         self._number_width, self._code_width, self._since_width = widths

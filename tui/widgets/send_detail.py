@@ -249,6 +249,7 @@ class SendDetail(Vertical):
                 state.since,
                 changed=state.changed if follows else None,
                 in_place=follows and state.in_place,
+                positions=delivery.positions if delivery else None,
             )
             self._grid_key, self._grid_delivery = state.key, delivery
         self.grid.set_empty_message(empty_message(state))
