@@ -332,3 +332,14 @@ def test_overlapping_parses_in_two_threads_leave_the_collector_on() -> None:
     for t in threads:
         t.join()
     assert gc.isenabled()
+
+
+def test_values_that_compare_equal_are_still_different_statuses() -> None:
+    """True == 1 == 1.0 in Python; a shared-event cache keyed on raw values would mix them."""
+    tracking = [
+        {"mobileNumber": str(n), "standardStatusCode": value, "statusCode": value}
+        for n, value in enumerate([True, 1, 1.0, "1", None, [1]])
+    ]
+    d = parse_delivery({"status": "Started", "tracking": tracking})
+    assert [r.events[0].standard_code for r in d.recipients] == [None, 1, 1, 1, None, None]
+    assert [r.events[0].status_code for r in d.recipients] == ["True", "1", "1.0", "1", None, None]

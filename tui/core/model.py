@@ -225,7 +225,7 @@ def _int(value: object) -> int | None:
     return None
 
 
-def _event(values: tuple[object, object, object, object]) -> TrackingEvent:
+def _event(values: tuple[object, ...]) -> TrackingEvent:
     code, message, standard, description = (v[1] if type(v) is tuple else v for v in values)
     return TrackingEvent(_text(code), _text(message), _int(standard), _text(description))
 
@@ -254,6 +254,7 @@ class _TrackingReader:
 
     def feed(self, raw: Iterable[object]) -> None:
         shared, sequences, by_number = _SHARED_EVENTS, _SHARED_SEQUENCES, self.by_number
+        count = self.count
         for entry in raw:
             if type(entry) is not dict:
                 if not isinstance(entry, Mapping):
@@ -267,24 +268,19 @@ class _TrackingReader:
                 self.skipped += 1
                 continue
             get = entry.get
-            values = (
-                _key(get("statusCode")),
-                _key(get("message")),
-                _key(get("standardStatusCode")),
-                _key(get("description")),
-            )
+            raw = (get("statusCode"), get("message"), get("standardStatusCode"), get("description"))
             try:
-                event = shared.get(values)
-                if event is None:
-                    event = shared[values] = _event(values)
+                # Only all-text keys are stored raw; no number, bool or tagged key equals one.
+                event = shared.get(raw) or _shared_event(raw)
             except TypeError:  # a list or object where text belongs: unhashable, parse alone
-                event = _event(values)
+                event = _event(tuple(map(_key, raw)))
             before = by_number.get(number, ())
             step = sequences.get((id(before), id(event)))
             if step is None:
                 step = sequences[id(before), id(event)] = (before, event, (*before, event))
             by_number[number] = step[2]
-            self.count += 1
+            count += 1
+        self.count = count
 
     def recipients(self, previous: Delivery | None) -> tuple[Recipient, ...]:
         """Recipients in order of first appearance; an unchanged one is the previous object.
@@ -312,6 +308,18 @@ class _TrackingReader:
 
 def _no_recipient(number: str) -> None:
     return None
+
+
+def _shared_event(raw: tuple[object, object, object, object]) -> TrackingEvent:
+    """The shared event for these raw values; 1, 1.0 and True are different statuses."""
+    if all(v is None or type(v) is str for v in raw):
+        key: tuple[object, ...] = raw
+    else:
+        key = tuple(map(_key, raw))
+    event = _SHARED_EVENTS.get(key)
+    if event is None:
+        event = _SHARED_EVENTS[key] = _event(key)
+    return event
 
 
 def _key(value: object) -> object:
