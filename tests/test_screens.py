@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -22,6 +23,7 @@ from tests.snapshot_apps.screens_app import (
     recipient_app,
     recipients,
 )
+from tui.core.history import HistoryError
 from tui.core.model import SendKind, parse_delivery
 from tui.screens.add_send import AddSendResult, AddSendScreen
 from tui.screens.confirm import ConfirmScreen
@@ -41,6 +43,15 @@ def screen_text(app: App[Any]) -> str:
     """What the terminal shows right now, as plain text lines."""
     strips = app.screen._compositor.render_strips()
     return "\n".join(strip.text for strip in strips)
+
+
+async def history_read(pilot: Pilot[Any]) -> None:
+    """The drill-down reads history in a thread worker: wait for it to land."""
+    app = pilot.app
+    reads = [w for w in app.workers if w.group == "history"]
+    if reads:  # an empty list would mean "every worker", the refresher's too
+        await app.workers.wait_for_complete(reads)
+    await pilot.pause()
 
 
 def static_text(app: App[Any], selector: str) -> str:
@@ -431,13 +442,39 @@ async def test_drilldown_renders_hostile_server_text_literally() -> None:
 async def test_drilldown_history_section() -> None:
     app = recipient_app(0)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await history_read(pilot)
         assert "Observed by sendwatch" in screen_text(app)
         assert static_text(app, "#rc-history") == (
             "2020-11-25 19:01:10  … pending\n2020-11-25 19:01:55  ✓ delivered"
         )
         await pilot.press("n")
+        await history_read(pilot)
         assert static_text(app, "#rc-history") == "none recorded"
+
+
+async def test_drilldown_history_is_read_off_the_ui_thread_and_survives_errors() -> None:
+    """A history locked by another window for seconds must not freeze the UI, and a
+    failed read is a line on screen, not a traceback."""
+    gate = threading.Event()
+    threads: list[threading.Thread] = []
+
+    def history(number: str) -> list[tuple[str, datetime]]:
+        threads.append(threading.current_thread())
+        if number.endswith("0"):
+            gate.wait(timeout=5)
+            return [("4000", datetime(2020, 1, 2, 3, 4, 5, tzinfo=UTC))]
+        raise HistoryError("history.sqlite3: database is locked [31m")
+
+    app = ScreenHost(lambda: RecipientScreen(recipients(), 0, send_name="s", history=history))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert static_text(app, "#rc-history") == "reading…", "the UI runs while it reads"
+        await pilot.press("n")  # move on before the slow read is done
+        gate.set()
+        await history_read(pilot)
+        shown = static_text(app, "#rc-history")
+        assert shown == "could not be read: history.sqlite3: database is locked [31m"
+        assert threading.main_thread() not in threads
 
 
 async def test_drilldown_history_not_available_and_long_history() -> None:
@@ -449,7 +486,7 @@ async def test_drilldown_history_not_available_and_long_history() -> None:
         )
     )
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await history_read(pilot)
         lines = static_text(app, "#rc-history").splitlines()
         assert lines[0] == "… 3 earlier changes"
         assert lines[1:] == [f"2020-01-02 03:04:05  state {i}" for i in range(3, 8)]

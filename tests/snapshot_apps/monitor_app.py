@@ -227,7 +227,13 @@ async def settle(scene: Scene, pilot: Pilot[None]) -> None:
 
 
 async def no_blink(pilot: Pilot[None]) -> None:
-    """Inputs on the current screen stop blinking (a blinking cursor is not deterministic)."""
+    """Inputs on the current screen stop blinking (a blinking cursor is not deterministic),
+    and the drill-down's history read (a thread worker) has landed."""
+    await pilot.pause()
+    app = pilot.app
+    reads = [w for w in app.workers if w.group == "history"]
+    if reads:  # an empty list would mean "every worker", the refresher's too
+        await app.workers.wait_for_complete(reads)
     await pilot.pause()
     for widget in pilot.app.screen.query(Input):
         widget.cursor_blink = False

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import ClassVar, Final
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from tui.core import codes
 from tui.core.codes import Outcome, code_label
+from tui.core.errors import SendwatchError
 from tui.core.glyphs import OUTCOME_WORDS
 from tui.core.model import Recipient, TrackingEvent
 from tui.core.text import safe_text
@@ -286,7 +287,28 @@ class RecipientScreen(Screen[None]):
         if self.history is None:
             target.update(Text("not available"))
             return
-        seen = list(self.history(recipient.mobile_number))
+        target.update(Text("reading…"))
+        self._read_history(recipient.mobile_number)
+
+    @work(thread=True, exclusive=True, group="history", exit_on_error=False)
+    def _read_history(self, number: str) -> None:
+        """Off the UI thread: the database may be busy with a 100,000-recipient write,
+        or locked by another sendwatch for seconds."""
+        assert self.history is not None
+        try:
+            seen: list[tuple[str, datetime]] | str = list(self.history(number))
+        except (SendwatchError, OSError) as exc:
+            seen = f"could not be read: {exc}"
+        self.app.call_from_thread(self._history_read, number, seen)
+
+    def _history_read(self, number: str, seen: list[tuple[str, datetime]] | str) -> None:
+        recipient = self.recipient
+        if recipient is None or recipient.mobile_number != number or not self.is_mounted:
+            return  # n/p moved on while it was read
+        target = self.query_one("#rc-history", Static)
+        if isinstance(seen, str):
+            target.update(Text(safe_text(seen)))
+            return
         if not seen:
             target.update(Text("none recorded"))
             return
