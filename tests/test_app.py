@@ -859,3 +859,23 @@ async def test_a_corrupt_watch_list_is_set_aside_with_a_message(
         assert "No sends watched yet." in screen(app)
     if app.history is not None:
         app.history.close()
+
+
+async def test_history_of_sends_removed_long_ago_is_pruned_at_start(env: Env) -> None:
+    """A removed 100k send's rows would otherwise grow history.sqlite3 for ever."""
+    kept = env.send("kept")
+    env.watch(kept)
+    now = datetime.now(UTC)
+    with History(env.history_path) as history:
+        for key, days in (("gone/long ago", 40), ("gone/lately", 3), (kept.key, 400)):
+            history.record_status(key, "Finished", now - timedelta(days=days))
+    app = env.app()
+    async with running(app) as pilot:
+        prune = [w for w in app.workers if w.name == "prune"]
+        assert prune, "the app starts a prune"
+        await app.workers.wait_for_complete(prune)
+        await pilot.pause()
+    with History(env.history_path) as history:
+        assert history.status_observations("gone/long ago") == []
+        assert history.status_observations("gone/lately") != []
+        assert history.status_observations(kept.key) != [], "watched sends are never pruned"

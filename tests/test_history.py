@@ -111,15 +111,19 @@ def test_a_hundred_thousand_numbers_in_one_call(history: History) -> None:
     assert since["+15550000000"] == at(0)
 
 
-def test_forget_drops_a_send(history: History) -> None:
+def test_prune_drops_only_unwatched_sends_not_seen_lately(history: History) -> None:
     history.record_status(KEY, "New", at(0))
     history.record_outcomes(KEY, {"+1": 1000}, at(0))
-    history.record_status("other", "New", at(0))
-    history.forget(KEY)
+    history.record_status("watched", "New", at(0))
+    history.record_status("removed lately", "New", at(0))
+    history.record_outcomes("removed lately", {"+1": 4000}, at(90))  # the latest counts
+    assert history.prune({"watched"}, before=at(60)) == 1
     assert history.status_observations(KEY) == []
     assert history.current_since(KEY) == {}
-    assert history.record_outcomes(KEY, {"+1": 1000}, at(1)) == 1
-    assert history.status_observations("other") == [("New", at(0))]
+    assert history.record_outcomes(KEY, {"+1": 1000}, at(100)) == 1, "the cache went too"
+    assert history.status_observations("watched") == [("New", at(0))]
+    assert history.status_observations("removed lately") == [("New", at(0))]
+    assert history.prune({"watched"}, before=at(60)) == 0
 
 
 def test_worker_threads_can_share_one_instance(history: History) -> None:

@@ -6,6 +6,7 @@ Data flows one way: the core refresher publishes `SendState`s, they arrive here 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
@@ -23,7 +24,7 @@ from textual.worker import Worker, WorkerState
 
 from tui.core.config import Config
 from tui.core.errors import SendwatchError
-from tui.core.history import History
+from tui.core.history import KEEP_REMOVED, History
 from tui.core.refresher import Refresher, SendState
 from tui.core.text import safe_text
 from tui.core.watchlist import WatchedSend, WatchList
@@ -35,6 +36,8 @@ from tui.screens.text_prompt import TextPromptScreen
 from tui.widgets.recipient_grid import RecipientGrid
 from tui.widgets.send_detail import SendDetail
 from tui.widgets.send_list import SendList
+
+log = logging.getLogger("sendwatch.app")
 
 SELECTION_SAVE_DELAY = 1.5
 EMPTY_HINT = "No sends watched yet.\n\nPress a to add one, or run `sendwatch demo` to try the app."
@@ -182,8 +185,19 @@ class SendwatchApp(App[None]):
         self._show_selected()
         self._update_subtitle()
         self.run_worker(self.refresher.run(), name="refresher", exit_on_error=False)
+        if self.history is not None:
+            self.run_worker(self._prune_history, name="prune", thread=True, exit_on_error=False)
         if self.banner:
             self.notify(self.banner, title="sendwatch", timeout=8, markup=False)
+
+    def _prune_history(self) -> None:
+        """Off the UI thread: the first prune of a big file reads every row."""
+        assert self.history is not None
+        keep = {send.key for send in self.watchlist.sends}
+        try:
+            self.history.prune(keep, before=self.now() - KEEP_REMOVED)
+        except (SendwatchError, OSError) as exc:  # the next poll's save reports real trouble
+            log.warning("history not pruned: %s", exc)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Monitor keys belong to the monitor: hidden and inert on other screens."""

@@ -11,8 +11,8 @@ import contextlib
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Mapping
-from datetime import UTC, datetime
+from collections.abc import Callable, Collection, Iterator, Mapping
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import TypeVar
@@ -101,6 +101,10 @@ def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
             conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+KEEP_REMOVED = timedelta(days=30)
+"""How long the history of a send that left the watch list is kept."""
 
 
 class History:
@@ -303,13 +307,29 @@ class History:
 
         return self._run("read", work)
 
-    def forget(self, send_key: str) -> None:
-        """Drop everything recorded for a send (it left the watch list for good)."""
+    def prune(self, keep: Collection[str], before: datetime) -> int:
+        """Drop the sends not in `keep` whose last observation is older than `before`.
 
-        def work(conn: sqlite3.Connection) -> None:
-            with _transaction(conn):
-                conn.execute("DELETE FROM status_seen WHERE send_key = ?", (send_key,))
-                conn.execute("DELETE FROM outcome_change WHERE send_key = ?", (send_key,))
-            self._latest.pop(send_key, None)
+        A removed send keeps its history for a while, so undo or adding it again shows
+        its progression; after that, a 100,000-recipient send's rows would only grow the
+        file. Returns how many sends were dropped.
+        """
+        stamp = _to_text(before)
 
-        self._run("forget", work)
+        def work(conn: sqlite3.Connection) -> int:
+            last = conn.execute(
+                "SELECT send_key, MAX(seen_at) FROM ("
+                " SELECT send_key, seen_at FROM status_seen"
+                " UNION ALL SELECT send_key, seen_at FROM outcome_change"
+                ") GROUP BY send_key"
+            )
+            gone = [(key,) for key, seen in last if key not in keep and seen < stamp]
+            if gone:
+                with _transaction(conn):
+                    conn.executemany("DELETE FROM status_seen WHERE send_key = ?", gone)
+                    conn.executemany("DELETE FROM outcome_change WHERE send_key = ?", gone)
+                for (key,) in gone:
+                    self._latest.pop(key, None)
+            return len(gone)
+
+        return self._run("prune", work)
