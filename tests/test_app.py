@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -30,6 +31,7 @@ from tui.app import SendwatchApp
 from tui.core.config import Config, config_path
 from tui.core.history import History
 from tui.core.model import SendKind
+from tui.core.safe_write import file_lock
 from tui.core.watchlist import WatchedSend, WatchList
 from tui.demo import DEMO_PROFILE, DEMO_SECRET_ENV, demo_config
 from tui.screens.add_send import AddSendScreen
@@ -449,6 +451,45 @@ async def test_shift_arrows_reorder_and_persist(env: Env) -> None:
         await until(pilot, lambda: sidebar_keys(app) == [b.key, a.key, c.key], "up one")
         assert keys_on_disk(env) == [b.key, a.key, c.key]
         assert app.send_list.selected_key == a.key
+
+
+async def test_a_watch_list_held_by_another_window_does_not_freeze_the_screen(
+    env: Env,
+) -> None:
+    """Writes wait for the file lock in a thread: the UI keeps drawing meanwhile."""
+    a, b = env.send("Alpha", 3), env.send("Bravo", 3)
+    env.watch(a, b)
+    app = env.app()
+    async with running(app) as pilot:
+        await until(pilot, lambda: all_have_data(app), "every first read")
+        held, release = threading.Event(), threading.Event()
+
+        def other_window() -> None:
+            with file_lock(env.watchlist_path, "the watch list"):
+                held.set()
+                release.wait(timeout=5)
+
+        holder = threading.Thread(target=other_window)
+        holder.start()
+        assert held.wait(timeout=5)
+        ticks = 0
+
+        async def tick() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        ticker = asyncio.create_task(tick())
+        await pilot.press("shift+down")
+        await asyncio.sleep(0.3)
+        assert ticks >= 10, "the event loop ran while the write waited for the lock"
+        assert sidebar_keys(app) == [a.key, b.key], "nothing moved before it is saved"
+        release.set()  # within LOCK_TIMEOUT: the write goes through
+        await until(pilot, lambda: sidebar_keys(app) == [b.key, a.key], "the move, once free")
+        assert keys_on_disk(env) == [b.key, a.key]
+        ticker.cancel()
+        holder.join()
 
 
 async def test_order_and_selection_survive_a_restart(env: Env) -> None:

@@ -6,11 +6,14 @@ Data flows one way: the core refresher publishes `SendState`s, they arrive here 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from textual import on
 from textual.app import App, ComposeResult
@@ -38,6 +41,7 @@ from tui.widgets.send_detail import SendDetail
 from tui.widgets.send_list import SendList
 
 log = logging.getLogger("sendwatch.app")
+_T = TypeVar("_T")
 
 SELECTION_SAVE_DELAY = 1.5
 EMPTY_HINT = "No sends watched yet.\n\nPress a to add one, or run `sendwatch demo` to try the app."
@@ -153,6 +157,7 @@ class SendwatchApp(App[None]):
         self.refresher = refresher or Refresher(config, self._publish, history=history, now=now)
         self._states: dict[str, SendState] = {}
         self._undo: list[tuple[int, WatchedSend]] = []
+        self._writing = asyncio.Lock()
         self._selection_timer: Timer | None = None
         self._selected_key: str | None = watchlist.selected
         self._recipient_screen: RecipientScreen | None = None
@@ -289,23 +294,47 @@ class SendwatchApp(App[None]):
     def _save_selection(self) -> None:
         key = self._selected_key
         if key != self.watchlist.selected:
-            self._guard(lambda: self.watchlist.select(key))
+            self._save(lambda: self.watchlist.select(key))
 
     def select_send(self, key: str) -> None:
         self.send_list.select_key(key)
 
     def on_unmount(self) -> None:
-        self._save_selection()
+        key = self._selected_key
+        if key != self.watchlist.selected:
+            with contextlib.suppress(SendwatchError, OSError):  # nowhere left to say so
+                self.watchlist.select(key)
 
     # ---- watch-list edits ----------------------------------------------------------
-    def _guard(self, write: Callable[[], object]) -> bool:
-        """Run a watch-list write; on failure tell the user and keep what is on screen."""
-        try:
-            write()
-        except (SendwatchError, OSError) as exc:
-            self.notify(str(exc), title="Watch list not saved", severity="error", markup=False)
-            return False
-        return True
+    def _save(
+        self,
+        write: Callable[[], _T],
+        then: Callable[[_T], None] | None = None,
+        failed: Callable[[], None] | None = None,
+    ) -> None:
+        """Run a watch-list write, then `then(result)`; on failure tell the user, call
+        `failed` and keep what is on screen.
+
+        The write runs in a thread, one at a time and in order, from a worker of its
+        own: an fsync on a network home, or another window holding the lock (up to
+        LOCK_TIMEOUT), must stall neither the screen nor the app's messages.
+        """
+
+        async def run() -> None:
+            async with self._writing:
+                try:
+                    result = await asyncio.to_thread(write)
+                except (SendwatchError, OSError) as exc:
+                    self.notify(
+                        str(exc), title="Watch list not saved", severity="error", markup=False
+                    )
+                    if failed is not None:
+                        failed()
+                    return
+            if then is not None:
+                then(result)
+
+        self.run_worker(run(), group="watchlist")
 
     def _rebuild_list(self, selected: str | None) -> None:
         """Show the watch list as the file now has it (another window may have edited it)."""
@@ -342,14 +371,20 @@ class SendwatchApp(App[None]):
             label=result.label,
             added=self.now(),
         )
-        if not self._guard(lambda: self.watchlist.add(send)):
-            return
-        self._rebuild_list(send.key)
-        self.refresher.refresh_now(send.key)
+
+        def added(_: object) -> None:
+            self._rebuild_list(send.key)
+            self.refresher.refresh_now(send.key)
+
+        self._save(lambda: self.watchlist.add(send), added)
 
     def _selected_send(self) -> WatchedSend | None:
         key = self.send_list.selected_key
         return self._states[key].send if key in self._states else None
+
+    def _relabelled(self, updated: WatchedSend | None) -> None:
+        if updated is not None:
+            self.refresher.update_send(updated)
 
     def action_edit_label(self) -> None:
         send = self._selected_send()
@@ -359,10 +394,7 @@ class SendwatchApp(App[None]):
         def done(label: str | None) -> None:
             if label is None or label == send.label:
                 return
-            if self._guard(lambda: self.watchlist.set_label(send.key, label)):
-                updated = self.watchlist.get(send.key)
-                if updated is not None:
-                    self.refresher.update_send(updated)
+            self._save(lambda: self.watchlist.set_label(send.key, label), self._relabelled)
 
         self.push_screen(
             TextPromptScreen(
@@ -379,12 +411,12 @@ class SendwatchApp(App[None]):
         def done(confirmed: bool | None) -> None:
             if not confirmed:
                 return
-            removed: list[tuple[int, WatchedSend] | None] = []
-            if not self._guard(lambda: removed.append(self.watchlist.remove(send.key))):
-                return
-            if removed and removed[0] is not None:
-                self._undo.append(removed[0])
-            index = max(0, (removed[0][0] if removed and removed[0] else 0) - 1)
+            self._save(lambda: self.watchlist.remove(send.key), removed)
+
+        def removed(entry: tuple[int, WatchedSend] | None) -> None:
+            if entry is not None:
+                self._undo.append(entry)
+            index = max(0, (entry[0] if entry else 0) - 1)
             sends = self.watchlist.sends
             self._rebuild_list(sends[min(index, len(sends) - 1)].key if sends else None)
             self.notify(f"Removed {send.display_name}. Press u to undo.", markup=False)
@@ -402,18 +434,25 @@ class SendwatchApp(App[None]):
             self.notify("Nothing to undo", severity="warning")
             return
         index, send = self._undo.pop()
-        if not self._guard(lambda: self.watchlist.restore(index, send)):
+
+        def restored(_: object) -> None:
+            self._rebuild_list(send.key)
+            self.refresher.refresh_now(send.key)
+            self.notify(f"Restored {send.display_name}", markup=False)
+
+        def failed() -> None:
             self._undo.append((index, send))
-            return
-        self._rebuild_list(send.key)
-        self.refresher.refresh_now(send.key)
-        self.notify(f"Restored {send.display_name}", markup=False)
+
+        self._save(lambda: self.watchlist.restore(index, send), restored, failed)
 
     @on(SendList.MoveRequested)
     def _on_move(self, message: SendList.MoveRequested) -> None:
         send = self._selected_send()
-        if send is not None and self._guard(lambda: self.watchlist.move(send.key, message.delta)):
-            self._rebuild_list(send.key)
+        if send is not None:
+            key = send.key
+            self._save(
+                lambda: self.watchlist.move(key, message.delta), lambda _: self._rebuild_list(key)
+            )
 
     # ---- refresh and view ----------------------------------------------------------------
     def action_refresh(self) -> None:
