@@ -221,3 +221,13 @@ def test_unusable_folder_is_a_history_error(tmp_path: Path) -> None:
     blocker.write_text("")
     with pytest.raises(HistoryError, match="could not create the folder"):
         History(blocker / "sub" / "history.sqlite3")
+
+
+def test_a_read_that_must_not_wait_says_busy_while_another_thread_writes(
+    history: History,
+) -> None:
+    history.record_outcomes(KEY, {"+1": 1000}, at(0))
+    assert history.outcome_history(KEY, "+1", wait=False) == [("1000", at(0))]
+    with history._lock:  # what recording a 100,000-recipient read looks like from outside
+        assert history.outcome_history(KEY, "+1", wait=False) is None
+    assert history.outcome_history(KEY, "+1", wait=False) == [("1000", at(0))]

@@ -458,7 +458,9 @@ async def test_drilldown_history_is_read_off_the_ui_thread_and_survives_errors()
     gate = threading.Event()
     threads: list[threading.Thread] = []
 
-    def history(number: str) -> list[tuple[str, datetime]]:
+    def history(number: str, wait: bool) -> list[tuple[str, datetime]] | None:
+        if not wait:
+            return None  # busy: the screen must read in a thread
         threads.append(threading.current_thread())
         if number.endswith("0"):
             gate.wait(timeout=5)
@@ -482,7 +484,7 @@ async def test_drilldown_history_not_available_and_long_history() -> None:
     many = [(f"state {i}", when) for i in range(8)]
     app = ScreenHost(
         lambda: RecipientScreen(
-            recipients(), 0, send_name="s", history=lambda n: many if n.endswith("0") else []
+            recipients(), 0, send_name="s", history=lambda n, _: many if n.endswith("0") else []
         )
     )
     async with app.run_test(size=SIZE) as pilot:

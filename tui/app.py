@@ -500,7 +500,11 @@ class SendwatchApp(App[None]):
                 message.index,
                 send_name=name,
                 since=state.since,
-                history=(lambda number: history.outcome_history(self._history_key, number))
+                history=(
+                    lambda number, wait: history.outcome_history(
+                        self._history_key, number, wait=wait
+                    )
+                )
                 if history
                 else None,
                 now=self.now,

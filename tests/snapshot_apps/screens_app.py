@@ -78,7 +78,7 @@ def recipients() -> tuple[Recipient, ...]:
     return parse_delivery(BODY).recipients
 
 
-def history(number: str) -> Sequence[tuple[str, datetime]]:
+def history(number: str, wait: bool = True) -> Sequence[tuple[str, datetime]]:
     return HISTORY.get(number, [])
 
 

@@ -181,16 +181,19 @@ class History:
     def _run(self, action: str, work: Callable[[sqlite3.Connection], _T]) -> _T:
         """Run `work` under the lock; on corruption set the file aside and retry once."""
         with self._lock:
-            try:
-                return work(self._conn)
-            except sqlite3.Error as exc:
-                if not _is_corrupt(exc):
-                    raise _history_error(self.path, action, exc) from exc
-                self._recover(exc)
-            try:
-                return work(self._conn)
-            except sqlite3.Error as exc:
+            return self._locked_run(action, work)
+
+    def _locked_run(self, action: str, work: Callable[[sqlite3.Connection], _T]) -> _T:
+        try:
+            return work(self._conn)
+        except sqlite3.Error as exc:
+            if not _is_corrupt(exc):
                 raise _history_error(self.path, action, exc) from exc
+            self._recover(exc)
+        try:
+            return work(self._conn)
+        except sqlite3.Error as exc:
+            raise _history_error(self.path, action, exc) from exc
 
     def close(self) -> None:
         with self._lock, contextlib.suppress(sqlite3.Error):
@@ -279,8 +282,14 @@ class History:
 
         return self._run("save", work)
 
-    def outcome_history(self, send_key: str, mobile_number: str) -> list[tuple[str, datetime]]:
-        """Each outcome this number had, with when it was first seen, oldest first."""
+    def outcome_history(
+        self, send_key: str, mobile_number: str, *, wait: bool = True
+    ) -> list[tuple[str, datetime]] | None:
+        """Each outcome this number had, with when it was first seen, oldest first.
+
+        With `wait=False`, None at once when another thread is using the database
+        (recording a big read can take a while): a UI can then read in a thread.
+        """
 
         def work(conn: sqlite3.Connection) -> list[tuple[str, datetime]]:
             rows = conn.execute(
@@ -290,7 +299,14 @@ class History:
             )
             return [(outcome, _from_text(seen)) for outcome, seen in rows]
 
-        return self._run("read", work)
+        if wait:
+            return self._run("read", work)
+        if not self._lock.acquire(blocking=False):
+            return None
+        try:
+            return self._locked_run("read", work)
+        finally:
+            self._lock.release()
 
     def current_since(self, send_key: str) -> dict[str, datetime]:
         """Number → when its current outcome was first seen (for 'delivered 3 min ago')."""

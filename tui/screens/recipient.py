@@ -33,7 +33,8 @@ MARKER: Final = "▶"
 HISTORY_SHOWN: Final = 5
 """How many observed changes are listed (the most recent); older ones are counted."""
 
-History = Callable[[str], Sequence[tuple[str, datetime]]]
+History = Callable[[str, bool], Sequence[tuple[str, datetime]] | None]
+"""(number, wait) -> outcome changes; with wait=False, None when the store is busy."""
 
 
 def _plural(n: int, word: str) -> str:
@@ -287,23 +288,35 @@ class RecipientScreen(Screen[None]):
         if self.history is None:
             target.update(Text("not available"))
             return
-        target.update(Text("reading…"))
-        self._read_history(recipient.mobile_number)
+        number = recipient.mobile_number
+        seen = self._history_of(number, wait=False)  # an indexed read: well under 1 ms
+        if seen is None:
+            target.update(Text("reading…"))
+            self._read_history(number)
+        else:
+            self._history_read(number, seen)
+
+    def _history_of(self, number: str, *, wait: bool) -> list[tuple[str, datetime]] | str | None:
+        assert self.history is not None
+        try:
+            seen = self.history(number, wait)
+        except (SendwatchError, OSError) as exc:
+            return f"could not be read: {exc}"
+        return None if seen is None else list(seen)
 
     @work(thread=True, exclusive=True, group="history", exit_on_error=False)
     def _read_history(self, number: str) -> None:
-        """Off the UI thread: the database may be busy with a 100,000-recipient write,
-        or locked by another sendwatch for seconds."""
-        assert self.history is not None
-        try:
-            seen: list[tuple[str, datetime]] | str = list(self.history(number))
-        except (SendwatchError, OSError) as exc:
-            seen = f"could not be read: {exc}"
-        self.app.call_from_thread(self._history_read, number, seen)
+        """Off the UI thread: the store is busy, say with a 100,000-recipient write."""
+        seen = self._history_of(number, wait=True)
+        self.app.call_from_thread(self._history_landed, number, seen or [])
+
+    def _history_landed(self, number: str, seen: list[tuple[str, datetime]] | str) -> None:
+        if self.is_mounted:  # not when the app quit meanwhile
+            self._history_read(number, seen)
 
     def _history_read(self, number: str, seen: list[tuple[str, datetime]] | str) -> None:
         recipient = self.recipient
-        if recipient is None or recipient.mobile_number != number or not self.is_mounted:
+        if recipient is None or recipient.mobile_number != number:
             return  # n/p moved on while it was read
         target = self.query_one("#rc-history", Static)
         if isinstance(seen, str):
