@@ -69,7 +69,8 @@ for _name in ("httpx", "httpcore"):
 T = TypeVar("T")
 
 THREAD_PARSE_BYTES = 256 * 1024
-"""Bodies larger than this are parsed in a worker thread so the event loop never stalls."""
+"""Bodies larger than this are joined and parsed in a worker thread: copying a 44 MB
+body into one bytes object took 70-110 ms on the event loop (its page faults included)."""
 MAX_BODY_BYTES = 64 * 1024 * 1024
 """A reply larger than this is refused (BadResponse) instead of filling memory."""
 RETRY_DELAY_CAP = 10.0
@@ -521,7 +522,11 @@ class SmsClient:
             raise network_error(exc, request) from None
         finally:
             await response.aclose()
-        body = b"".join(chunks)
+        body = (
+            await asyncio.to_thread(b"".join, chunks)
+            if size > THREAD_PARSE_BYTES
+            else b"".join(chunks)
+        )
         log.debug(
             "%s %s -> %d (%d bytes, %.0f ms)",
             request.method,
