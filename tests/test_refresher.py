@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import threading
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
@@ -73,11 +74,13 @@ class Meter:
         self.max_per_token: Counter[str] = Counter()
         self.total_in_flight = 0
         self.max_total = 0
+        self.built_on_loop_thread: bool | None = None
         self.clients_built = 0
 
     def factory(self, **client_kw: Any) -> Callable[[Profile], Fetcher]:
         def build(profile: Profile) -> Fetcher:
             self.clients_built += 1
+            self.built_on_loop_thread = threading.current_thread() is threading.main_thread()
             return MeteredClient(SmsClient(profile, **client_kw), self)
 
         return build
@@ -468,6 +471,7 @@ async def test_bounded_concurrency_over_one_client(sim: Simulator, tmp_path: Pat
         )
     assert 2 <= meter.max_total <= 3, meter.max_total
     assert meter.clients_built == 1  # one client (one pool, one token) per profile
+    assert not meter.built_on_loop_thread, "loading the CA bundle must not block the loop"
     assert sim.stats.token_v2 == 1
 
 

@@ -161,6 +161,7 @@ class Refresher:
         self._clients: dict[str, Fetcher] = {}
         self._profile_pause: dict[str, float] = {}
         self._semaphore = asyncio.Semaphore(max(1, config.settings.max_concurrency))
+        self._making_client = asyncio.Lock()
         self._running = False
         self.paused = False
 
@@ -256,21 +257,27 @@ class Refresher:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(slot.kick.wait(), delay)
 
-    def _client(self, profile_name: str) -> Fetcher:
+    async def _client(self, profile_name: str) -> Fetcher:
         client = self._clients.get(profile_name)
-        if client is None:
-            profile = self._config.profiles.get(profile_name)
-            if profile is None:
-                raise ConfigError(
-                    str(self._config.path), f"no profile named {profile_name!r} is configured"
-                )
-            client = self._clients[profile_name] = self._client_factory(profile)
+        if client is not None:
+            return client
+        async with self._making_client:  # one client per profile, even when polls race
+            client = self._clients.get(profile_name)
+            if client is None:
+                profile = self._config.profiles.get(profile_name)
+                if profile is None:
+                    raise ConfigError(
+                        str(self._config.path), f"no profile named {profile_name!r} is configured"
+                    )
+                # In a thread: an httpx client loads the CA bundle, ~70 ms of blocked loop.
+                client = await asyncio.to_thread(self._client_factory, profile)
+                self._clients[profile_name] = client
         return client
 
     async def _poll(self, slot: _Slot) -> None:
         send = slot.state.send
         try:
-            client = self._client(send.profile)
+            client = await self._client(send.profile)
             delivery = await client.fetch(
                 send.kind, send.message_id, send.token_id, previous=slot.state.delivery
             )
