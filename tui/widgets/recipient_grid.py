@@ -216,7 +216,6 @@ class RecipientGrid(ScrollView, can_focus=True):
         self._all: Sequence[Recipient] = ()
         self._rows: Sequence[Recipient] = ()
         self._index: Mapping[str, int] = {}
-        self._index_borrowed = False
         self._positions: Mapping[str, int] | None = None  # the caller's, for all recipients
         self._unique = True
         self._since: Mapping[str, datetime] = {}
@@ -363,16 +362,15 @@ class RecipientGrid(ScrollView, can_focus=True):
         """Same rows in the same order, maybe new ones at the end: extend, don't rebuild."""
         old_count = len(self._rows)
         self._rows = rows
-        if positions is not None:
-            self._index, self._index_borrowed = positions, True
-        if len(rows) == old_count:
-            return
-        if positions is None:
-            index = dict(self._index) if self._index_borrowed else self._index
-            assert isinstance(index, dict)
+        if positions is None and len(rows) > old_count:
+            index = dict(self._index)  # a copy: the index may be a caller's
             for i in range(old_count, len(rows)):
                 index.setdefault(rows[i].mobile_number, i)
-            self._index, self._index_borrowed = index, False
+            positions = index
+        if positions is not None:
+            self._index = positions
+        if len(rows) == old_count:
+            return
         self._unique = len(self._index) == len(rows)
         self.virtual_size = Size(self._min_width(), len(rows) + 1)
         top, visible = self._visible_rows()
@@ -436,11 +434,9 @@ class RecipientGrid(ScrollView, can_focus=True):
     ) -> None:
         """Take new rows whose order changed: reindex, re-measure, repaint everything."""
         self._rows = rows
-        if positions is not None:
-            self._index, self._index_borrowed = positions, True
-        else:
-            self._index = {r.mobile_number: i for i, r in enumerate(rows)}
-            self._index_borrowed = False
+        if positions is None:
+            positions = {r.mobile_number: i for i, r in enumerate(rows)}
+        self._index = positions
         self._unique = len(self._index) == len(rows)
         self._measure_columns()
         self._clear_strips()
