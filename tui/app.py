@@ -371,12 +371,12 @@ class SendwatchApp(App[None]):
             label=result.label,
             added=self.now(),
         )
+        self._save(lambda: self.watchlist.add(send), lambda _: self._show_and_read(send.key))
 
-        def added(_: object) -> None:
-            self._rebuild_list(send.key)
-            self.refresher.refresh_now(send.key)
-
-        self._save(lambda: self.watchlist.add(send), added)
+    def _show_and_read(self, key: str) -> None:
+        """A send is (back) on the list: show it selected and read it now."""
+        self._rebuild_list(key)
+        self.refresher.refresh_now(key)
 
     def _selected_send(self) -> WatchedSend | None:
         key = self.send_list.selected_key
@@ -436,8 +436,7 @@ class SendwatchApp(App[None]):
         index, send = self._undo.pop()
 
         def restored(_: object) -> None:
-            self._rebuild_list(send.key)
-            self.refresher.refresh_now(send.key)
+            self._show_and_read(send.key)
             self.notify(f"Restored {send.display_name}", markup=False)
 
         def failed() -> None:
