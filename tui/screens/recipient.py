@@ -294,7 +294,7 @@ class RecipientScreen(Screen[None]):
             target.update(Text("reading…"))
             self._read_history(number)
         else:
-            self._history_read(number, seen)
+            self._render_history(seen)
 
     def _history_of(self, number: str, *, wait: bool) -> list[tuple[str, datetime]] | str | None:
         assert self.history is not None
@@ -311,13 +311,12 @@ class RecipientScreen(Screen[None]):
         self.app.call_from_thread(self._history_landed, number, seen or [])
 
     def _history_landed(self, number: str, seen: list[tuple[str, datetime]] | str) -> None:
-        if self.is_mounted:  # not when the app quit meanwhile
-            self._history_read(number, seen)
-
-    def _history_read(self, number: str, seen: list[tuple[str, datetime]] | str) -> None:
         recipient = self.recipient
-        if recipient is None or recipient.mobile_number != number:
-            return  # n/p moved on while it was read
+        # Not when the app quit, or n/p moved on, while it was read.
+        if self.is_mounted and recipient is not None and recipient.mobile_number == number:
+            self._render_history(seen)
+
+    def _render_history(self, seen: list[tuple[str, datetime]] | str) -> None:
         target = self.query_one("#rc-history", Static)
         if isinstance(seen, str):
             target.update(Text(safe_text(seen)))
