@@ -1,6 +1,6 @@
 """The monitor end to end: every key path, driven by Pilot, against the simulator over HTTP.
 
-Each test builds the app the way `tui.launch` does (a config with one profile pointing at
+Each test builds the app the way `tui.cli.launch` does (a config with one profile pointing at
 the simulator, a watch list and a history file), but in the test's own folder and with a
 fast refresh interval. The simulator's time is frozen: a test moves a send along with
 `sim.advance()` and then waits (polling the UI, 5 s at most) for the screen to follow.
@@ -26,20 +26,20 @@ from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from tui import launch
-from tui.app import SendwatchApp
-from tui.core.config import Config, config_path
-from tui.core.history import History
-from tui.core.model import SendKind
-from tui.core.safe_write import file_lock
-from tui.core.watchlist import WatchedSend, WatchList
-from tui.demo import DEMO_PROFILE, DEMO_SECRET_ENV, demo_config
-from tui.screens.add_send import AddSendScreen
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.help import HelpScreen
-from tui.screens.recipient import RecipientScreen
-from tui.screens.text_prompt import TextPromptScreen
+from tui.cli import launch
+from tui.cli.demo import DEMO_PROFILE, DEMO_SECRET_ENV, demo_config
+from tui.core.api.model import SendKind
+from tui.core.store.atomic import file_lock
+from tui.core.store.config import Config, config_path
+from tui.core.store.history import History
+from tui.core.store.watchlist import WatchedSend, WatchList
 from tui.sim import Fault, Simulator
+from tui.ui.app import SendwatchApp
+from tui.ui.screens.add_send import AddSendScreen
+from tui.ui.screens.confirm import ConfirmScreen
+from tui.ui.screens.help import HelpScreen
+from tui.ui.screens.recipient import RecipientScreen
+from tui.ui.screens.text_prompt import TextPromptScreen
 
 SIZE = (80, 24)
 WIDE = (120, 40)

@@ -11,15 +11,15 @@ from typing import Any
 import httpx
 import pytest
 
-from tui.core.auth import (
+from tui.core.api.auth import (
     LegacyTokenProvider,
     OAuth2TokenProvider,
     StaticTokenProvider,
     make_provider,
     refresh_margin,
 )
-from tui.core.config import Profile
-from tui.core.errors import AuthError, BadResponse, ConfigError, NetworkError, ServerError
+from tui.core.api.errors import AuthError, BadResponse, ConfigError, NetworkError, ServerError
+from tui.core.store.config import Profile
 
 SECRET = "s3cr3t-VALUE-never-shown"
 AUTH = "https://tenant.auth.marketingcloudapis.com"

@@ -1,4 +1,4 @@
-"""The headless commands end to end: `tui.cli.main` in-process, against the sim over HTTP.
+"""The headless commands end to end: `tui.cli.main.main` in-process, against the sim over HTTP.
 
 Each documented exit code of `sendwatch status` is produced for real (no mocked httpx):
 0 read, 1 Error, 2 usage (nothing sent), 3 API/auth, 4 network, 5 timed out, 70 bug.
@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from tui.cli import main
-from tui.core.config import config_dir, config_path, data_dir
+from tui.cli.main import main
+from tui.core.store.config import config_dir, config_path, data_dir
 from tui.sim import Fault, Simulator
 
 SECRET = "demo-secret"
@@ -135,7 +135,7 @@ def test_status_json_finished(
 def test_status_list_kind(
     sim: Simulator, profile: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tui.core.model import SendKind
+    from tui.core.api.model import SendKind
 
     mid = sim.add_message("list", kind=SendKind.MESSAGE_LIST)
     tid = sim.create_send(mid, 3)
@@ -335,7 +335,7 @@ def test_closed_port_is_4(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # The client's own retries still run; only their backoff is shortened to keep this fast.
-    from tui.core import client as client_mod
+    from tui.core.api import client as client_mod
 
     real = client_mod.SmsClient
 
@@ -436,7 +436,7 @@ def test_internal_error_is_70_and_one_line(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from tui import commands
+    from tui.cli import commands
 
     def broken(*args: object) -> str:
         raise RuntimeError("boom")
@@ -490,9 +490,9 @@ def test_hostile_label_in_list(
 def test_version_imports_neither_textual_nor_httpx() -> None:
     script = (
         "import sys\n"
-        "import tui.cli\n"
+        "import tui.cli.main\n"
         "try:\n"
-        "    tui.cli.main(['--version'])\n"
+        "    tui.cli.main.main(['--version'])\n"
         "except SystemExit as exc:\n"
         "    code = exc.code\n"
         "heavy = sorted(m for m in ('textual', 'httpx', 'rich') if m in sys.modules)\n"

@@ -22,11 +22,10 @@ import pytest
 
 import tui
 from tests.examples import NEW_SHAPE
-from tui.core import client as client_mod
-from tui.core.auth import network_error, network_kind
-from tui.core.client import SmsClient, build_http_client, parse_retry_after
-from tui.core.config import Profile
-from tui.core.errors import (
+from tui.core.api import client as client_mod
+from tui.core.api.auth import network_error, network_kind
+from tui.core.api.client import SmsClient, build_http_client, parse_retry_after
+from tui.core.api.errors import (
     ApiError,
     AuthError,
     BadResponse,
@@ -43,7 +42,8 @@ from tui.core.errors import (
     UnexpectedServerError,
     UsageError,
 )
-from tui.core.model import Phase, SendKind
+from tui.core.api.model import Phase, SendKind
+from tui.core.store.config import Profile
 
 SEED_BODY = NEW_SHAPE  # api.md's example reply, as a JSON object
 MID, TID = "MzA6Nzg6MA", "c21NCNSDN2sMMWM2miosdjEHH"
@@ -442,7 +442,7 @@ async def test_sim_refresh_before_expiry(sim: Any) -> None:
     mid, tid = a_send(sim)
     now = [0.0]
     async with httpx.AsyncClient() as http:
-        from tui.core.auth import make_provider, refresh_margin
+        from tui.core.api.auth import make_provider, refresh_margin
 
         provider = make_provider(sim_profile(sim), http, clock=lambda: now[0])
         client = sim_client(sim, http=http, auth=provider)

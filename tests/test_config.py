@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tui.core import config
-from tui.core.config import (
+from tui.core.api.errors import ConfigError, SendwatchError
+from tui.core.store import config
+from tui.core.store.config import (
     Config,
     Profile,
     Settings,
@@ -22,7 +23,6 @@ from tui.core.config import (
     select_profile,
     write_profile,
 )
-from tui.core.errors import ConfigError, SendwatchError
 
 FULL_EXAMPLE = """\
 [settings]
@@ -419,7 +419,7 @@ def test_write_profile_failure_mid_write_keeps_the_original(
     def broken_replace(src: object, dst: object) -> None:
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr("tui.core.safe_write.os.replace", broken_replace)
+    monkeypatch.setattr("tui.core.store.atomic.os.replace", broken_replace)
     with pytest.raises(SendwatchError, match=f"could not write {path}: Input/output error"):
         write_profile("demo", DEMO, path)
     assert path.read_text() == FULL_EXAMPLE

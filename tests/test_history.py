@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.errors import SendwatchError
-from tui.core.history import History, HistoryError
+from tui.core.api.errors import SendwatchError
+from tui.core.store.history import History, HistoryError
 
 T0 = datetime(2026, 11, 26, 19, 20, tzinfo=UTC)
 MC = timezone(timedelta(hours=-6))

@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.examples import NEW_SHAPE, SEED_BODY
-from tui.core import model
-from tui.core.codes import STANDARD_CODES, Outcome, is_final, outcome_of
-from tui.core.errors import BadResponse
-from tui.core.model import (
+from tui.core.api import model
+from tui.core.api.codes import STANDARD_CODES, Outcome, is_final, outcome_of
+from tui.core.api.errors import BadResponse
+from tui.core.api.model import (
     MC_TZ,
     Phase,
     parse_delivery,
@@ -195,7 +195,7 @@ def _entries(n: int, message: str = "Carrier Success") -> list[dict[str, object]
 
 
 def test_a_big_body_is_read_in_slices_with_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tui.core import chunked
+    from tui.core.api import chunked
 
     monkeypatch.setattr(chunked, "SLICE_BYTES", 4096)
     body = _big_body(_entries(3000))
@@ -228,7 +228,7 @@ def test_a_big_body_is_read_in_slices_with_the_same_result(monkeypatch: pytest.M
 def test_odd_bodies_read_exactly_as_a_whole_decode(
     body: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tui.core import chunked
+    from tui.core.api import chunked
 
     monkeypatch.setattr(chunked, "SLICE_BYTES", 64)
     monkeypatch.setattr(model, "SLICE_BYTES", 0)

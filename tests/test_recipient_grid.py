@@ -8,11 +8,11 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.strip import Strip
 
-from tui.core.codes import Outcome
-from tui.core.model import Recipient, TrackingEvent, make_recipient
+from tui.core.api.codes import Outcome
+from tui.core.api.model import Recipient, TrackingEvent, make_recipient
 from tui.core.text import safe_text
 from tui.core.timefmt import fmt_short
-from tui.widgets.recipient_grid import RecipientGrid
+from tui.ui.widgets.recipient_grid import RecipientGrid
 
 SIZE = (120, 40)
 HOSTILE = "\x1b[31mred\x1b]0;title\x07 [bold]x[/bold]"

@@ -21,13 +21,13 @@ from typing import Any
 
 import pytest
 
-from tui.core.client import SmsClient
-from tui.core.config import Config, Profile, Settings
-from tui.core.errors import ConfigError, RateLimited, ServerError, TokenNotForClient
-from tui.core.history import History
-from tui.core.model import Delivery, SendKind
+from tui.core.api.client import SmsClient
+from tui.core.api.errors import ConfigError, RateLimited, ServerError, TokenNotForClient
+from tui.core.api.model import Delivery, SendKind
 from tui.core.refresher import Fetcher, Refresher, SendState
-from tui.core.watchlist import WatchedSend
+from tui.core.store.config import Config, Profile, Settings
+from tui.core.store.history import History
+from tui.core.store.watchlist import WatchedSend
 from tui.sim import Fault, Simulator
 
 INTERVAL = 0.05

@@ -23,13 +23,13 @@ from tests.snapshot_apps.screens_app import (
     recipient_app,
     recipients,
 )
-from tui.core.history import HistoryError
-from tui.core.model import SendKind, parse_delivery
-from tui.screens.add_send import AddSendResult, AddSendScreen
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.help import HelpScreen
-from tui.screens.recipient import RecipientScreen, why_line
-from tui.screens.text_prompt import TextPromptScreen
+from tui.core.api.model import SendKind, parse_delivery
+from tui.core.store.history import HistoryError
+from tui.ui.screens.add_send import AddSendResult, AddSendScreen
+from tui.ui.screens.confirm import ConfirmScreen
+from tui.ui.screens.help import HelpScreen
+from tui.ui.screens.recipient import RecipientScreen, why_line
+from tui.ui.screens.text_prompt import TextPromptScreen
 
 SIZE = (80, 24)
 MSG = "MzA6Nzg6MA"
@@ -74,7 +74,7 @@ async def type_text(pilot: Pilot[Any], text: str) -> None:
 def watched_key(profile: str, kind: SendKind, message_id: str, token_id: str) -> str:
     """The key the watch list uses; built by WatchedSend when it exists, so formats agree."""
     try:
-        from tui.core.watchlist import WatchedSend
+        from tui.core.store.watchlist import WatchedSend
     except ImportError:  # pragma: no cover - the watch list is written in parallel
         return f"{profile}/{kind}/{message_id}/{token_id}"
     return WatchedSend(profile, message_id, token_id, kind).key

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 from textual.app import App, ComposeResult
 from textual.strip import Strip
 
-from tui.core.model import parse_delivery
+from tui.core.api.model import parse_delivery
 from tui.core.refresher import SendState
-from tui.core.watchlist import WatchedSend
-from tui.widgets.send_list import SendList
+from tui.core.store.watchlist import WatchedSend
+from tui.ui.widgets.send_list import SendList
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 

@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tui.core.errors import InvalidTokenId, UnexpectedServerError, from_error_messages
-from tui.core.model import SendKind, parse_delivery_bytes
+from tui.core.api.errors import InvalidTokenId, UnexpectedServerError, from_error_messages
+from tui.core.api.model import SendKind, parse_delivery_bytes
 from tui.sim import Fault, Simulator
 
 CREDS = {

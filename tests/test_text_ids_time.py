@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tui.core.codes import code_label
-from tui.core.errors import InvalidId, redact
-from tui.core.ids import check_id, id_problem, path_segment
-from tui.core.model import MC_TZ
+from tui.core.api.codes import code_label
+from tui.core.api.errors import InvalidId, redact
+from tui.core.api.ids import check_id, id_problem, path_segment
+from tui.core.api.model import MC_TZ
 from tui.core.text import safe_text
 from tui.core.timefmt import fmt_duration, fmt_full, fmt_local
 

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from tui.core import safe_write
-from tui.core.errors import InvalidId, SendwatchError, UsageError
-from tui.core.model import SendKind
-from tui.core.safe_write import LockTimeout, StorageError
-from tui.core.watchlist import WatchedSend, WatchList
+from tui.core.api.errors import InvalidId, SendwatchError, UsageError
+from tui.core.api.model import SendKind
+from tui.core.store import atomic as safe_write
+from tui.core.store.atomic import LockTimeout, StorageError
+from tui.core.store.watchlist import WatchedSend, WatchList
 
 SPEC_EXAMPLE = """\
 version = 1
@@ -398,7 +398,7 @@ def test_failed_write_leaves_memory_and_file_unchanged(
     def failing_fsync(fd: int) -> None:
         raise OSError(code, "simulated")
 
-    monkeypatch.setattr("tui.core.safe_write.os.fsync", failing_fsync)
+    monkeypatch.setattr("tui.core.store.atomic.os.fsync", failing_fsync)
     with pytest.raises(StorageError, match=f"could not write {path}: {words}") as info:
         wl.add(send("b"))
     assert isinstance(info.value, SendwatchError)
@@ -416,7 +416,7 @@ def test_failed_rename_keeps_the_original(path: Path, monkeypatch: pytest.Monkey
     def failing_replace(src: object, dst: object) -> None:
         raise OSError(errno.EIO, "Input/output error")
 
-    monkeypatch.setattr("tui.core.safe_write.os.replace", failing_replace)
+    monkeypatch.setattr("tui.core.store.atomic.os.replace", failing_replace)
     with pytest.raises(StorageError, match="Input/output error"):
         wl.remove(send("a").key)
     assert path.read_bytes() == before
@@ -432,8 +432,8 @@ def test_a_full_disk_during_a_repairing_change_keeps_the_original(
     """A damaged entry forces a rewrite; if that write fails, nothing may disappear."""
     import errno
 
-    import tui.core.watchlist as watchlist_module
-    from tui.core.safe_write import storage_error
+    import tui.core.store.watchlist as watchlist_module
+    from tui.core.store.atomic import storage_error
 
     path = tmp_path / "watchlist.toml"
     first = WatchList(path)

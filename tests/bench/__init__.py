@@ -204,8 +204,8 @@ def make_home(
     selected: int = 0,
 ) -> Home:
     """config.toml + watchlist.toml (written by the real WatchList) for `sends`."""
-    from tui.core.model import SendKind
-    from tui.core.watchlist import WatchedSend, WatchList
+    from tui.core.api.model import SendKind
+    from tui.core.store.watchlist import WatchedSend, WatchList
 
     dirs = {}
     for var, sub in (
@@ -366,7 +366,7 @@ def grid_app_class() -> Any:
     """A minimal app hosting the real RecipientGrid full screen."""
     from textual.app import App, ComposeResult
 
-    from tui.widgets.recipient_grid import RecipientGrid
+    from tui.ui.widgets.recipient_grid import RecipientGrid
 
     class GridApp(App[None]):
         def compose(self) -> ComposeResult:

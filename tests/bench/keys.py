@@ -63,10 +63,10 @@ PLAN: list[tuple[str, str, list[str], int]] = [
 
 
 async def _keys(home: Any, quick: bool) -> dict[str, list[float | None]]:
-    from tui.app import SendwatchApp
-    from tui.core.config import load_config
-    from tui.core.history import History
-    from tui.core.watchlist import WatchList
+    from tui.core.store.config import load_config
+    from tui.core.store.history import History
+    from tui.core.store.watchlist import WatchList
+    from tui.ui.app import SendwatchApp
 
     use_home_env(home)
     config = load_config()

@@ -45,8 +45,8 @@ from tests.bench import (
 
 async def _chain(body: bytes) -> tuple[float, float, float, int]:
     """(parse, set_data, paint) seconds and render_line calls, in a fresh app."""
-    from tui.core.model import parse_delivery_bytes
-    from tui.widgets.recipient_grid import RecipientGrid
+    from tui.core.api.model import parse_delivery_bytes
+    from tui.ui.widgets.recipient_grid import RecipientGrid
 
     app = grid_app_class()()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -68,8 +68,8 @@ async def _chain(body: bytes) -> tuple[float, float, float, int]:
 
 
 def _cells(body: bytes) -> list[tuple[str, ...]]:
-    from tui.core.model import parse_delivery_bytes
-    from tui.widgets.recipient_grid import RecipientGrid
+    from tui.core.api.model import parse_delivery_bytes
+    from tui.ui.widgets.recipient_grid import RecipientGrid
 
     grid = RecipientGrid()
     return [grid._cells(r) for r in parse_delivery_bytes(body).recipients]
@@ -80,7 +80,7 @@ async def _datatable(rows: list[tuple[str, ...]]) -> tuple[float, float]:
     from textual.app import App, ComposeResult
     from textual.widgets import DataTable
 
-    from tui.widgets.recipient_grid import HEADERS
+    from tui.ui.widgets.recipient_grid import HEADERS
 
     class TableApp(App[None]):
         def compose(self) -> ComposeResult:

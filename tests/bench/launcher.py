@@ -23,14 +23,14 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from tui.app import SendUpdated, SendwatchApp
-from tui.core.client import SmsClient
-from tui.core.config import Profile, load_config
-from tui.core.history import History
-from tui.core.model import Delivery, Recipient, SendKind
+from tui.cli.launch import freeze_startup_objects
+from tui.core.api.client import SmsClient
+from tui.core.api.model import Delivery, Recipient, SendKind
 from tui.core.refresher import Refresher
-from tui.core.watchlist import WatchList
-from tui.launch import freeze_startup_objects
+from tui.core.store.config import Profile, load_config
+from tui.core.store.history import History
+from tui.core.store.watchlist import WatchList
+from tui.ui.app import SendUpdated, SendwatchApp
 
 STATUS = Path(sys.argv[1])
 EDITS = {"count": 0}

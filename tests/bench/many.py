@@ -51,7 +51,7 @@ class Counting:
     """The refresher's default client, counting what it does."""
 
     def __init__(self, profile: Any, stats: dict[str, Any]) -> None:
-        from tui.core.client import SmsClient
+        from tui.core.api.client import SmsClient
 
         self.inner = SmsClient(profile)
         self.stats = stats
@@ -80,10 +80,10 @@ class Counting:
 async def _refresher(url: str, sends: list[SimSend], seconds: float) -> dict[str, Any]:
     import os
 
-    from tui.core.config import Config, Profile, Settings
-    from tui.core.model import SendKind
+    from tui.core.api.model import SendKind
     from tui.core.refresher import Refresher
-    from tui.core.watchlist import WatchedSend
+    from tui.core.store.config import Config, Profile, Settings
+    from tui.core.store.watchlist import WatchedSend
 
     os.environ[SIM_SECRET_ENV] = SIM_CLIENT_SECRET
     profile = Profile(
@@ -146,14 +146,14 @@ async def _refresher(url: str, sends: list[SimSend], seconds: float) -> dict[str
 
 
 def _static_profile(url: str, token: str) -> Any:
-    from tui.core.config import Profile
+    from tui.core.store.config import Profile
 
     return Profile(name="sim", auth="token", rest_url=url, access_token=token, timeout=30)
 
 
 async def _pooled(url: str, token: str, sends: list[SimSend]) -> float:
-    from tui.core.client import SmsClient
-    from tui.core.model import SendKind
+    from tui.core.api.client import SmsClient
+    from tui.core.api.model import SendKind
 
     gate = asyncio.Semaphore(CONCURRENCY)
     async with SmsClient(_static_profile(url, token)) as client:
@@ -170,8 +170,8 @@ async def _pooled(url: str, token: str, sends: list[SimSend]) -> float:
 
 
 async def _sequential(url: str, token: str, sends: list[SimSend]) -> float:
-    from tui.core.client import SmsClient
-    from tui.core.model import SendKind
+    from tui.core.api.client import SmsClient
+    from tui.core.api.model import SendKind
 
     profile = _static_profile(url, token)
     started = time.perf_counter()

@@ -43,7 +43,7 @@ MB = 1e6
 
 
 def _parsed(body: bytes) -> tuple[float, int, float, Any]:
-    from tui.core.model import parse_delivery_bytes
+    from tui.core.api.model import parse_delivery_bytes
 
     gc.collect()
     tracemalloc.start()
@@ -57,7 +57,7 @@ def _parsed(body: bytes) -> tuple[float, int, float, Any]:
 
 
 async def _grid(recipients: Any) -> tuple[float, float]:
-    from tui.widgets.recipient_grid import RecipientGrid
+    from tui.ui.widgets.recipient_grid import RecipientGrid
 
     app = grid_app_class()()
     async with app.run_test(size=(120, 40)) as pilot:

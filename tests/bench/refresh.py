@@ -68,7 +68,7 @@ from tests.bench.pty_app import PtyApp
 
 def _stepped(body: bytes, k: int) -> Any:
     """A fresh parse with one extra Delivered event for every recipient i % 100 < k."""
-    from tui.core.model import Recipient, TrackingEvent, count_outcomes, parse_delivery_bytes
+    from tui.core.api.model import Recipient, TrackingEvent, count_outcomes, parse_delivery_bytes
 
     delivery = parse_delivery_bytes(body)
     if k == 0:
@@ -92,11 +92,11 @@ def _stepped(body: bytes, k: int) -> Any:
 
 
 async def _ui_time(body: bytes, steps: int) -> tuple[list[float], list[float], int]:
-    from tui.app import SendUpdated, SendwatchApp
-    from tui.core.config import Config, Profile, Settings
-    from tui.core.model import SendKind
+    from tui.core.api.model import SendKind
     from tui.core.refresher import SendState, changed_numbers, kept_in_place
-    from tui.core.watchlist import WatchedSend, WatchList
+    from tui.core.store.config import Config, Profile, Settings
+    from tui.core.store.watchlist import WatchedSend, WatchList
+    from tui.ui.app import SendUpdated, SendwatchApp
 
     with temp_root() as root:
         profile = Profile(name="sim", auth="token", rest_url="http://127.0.0.1:9", access_token="x")
@@ -170,11 +170,11 @@ async def _ui_time(body: bytes, steps: int) -> tuple[list[float], list[float], i
 
 async def _stalls(sim: Any, home: Any) -> dict[str, tuple[float, int, int]]:
     """Phase -> (largest gap s, rows shown, rows changed)."""
-    from tui.app import SendwatchApp
-    from tui.core.config import load_config
-    from tui.core.history import History
-    from tui.core.watchlist import WatchList
-    from tui.launch import freeze_startup_objects
+    from tui.cli.launch import freeze_startup_objects
+    from tui.core.store.config import load_config
+    from tui.core.store.history import History
+    from tui.core.store.watchlist import WatchList
+    from tui.ui.app import SendwatchApp
 
     use_home_env(home)
     config = load_config()

@@ -32,7 +32,7 @@ from tests.bench import (
 
 
 async def _scroll(recipients: Sequence[Any], presses: int) -> list[float]:
-    from tui.widgets.recipient_grid import RecipientGrid
+    from tui.ui.widgets.recipient_grid import RecipientGrid
 
     app = grid_app_class()()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -58,7 +58,7 @@ async def _scroll(recipients: Sequence[Any], presses: int) -> list[float]:
 
 def run(quick: bool) -> list[Figure]:
     log("scroll: building the 100,000-recipient body")
-    from tui.core.model import parse_delivery_bytes
+    from tui.core.api.model import parse_delivery_bytes
 
     recipients = parse_delivery_bytes(large_body(100_000)).recipients
     presses = 15 if quick else 30

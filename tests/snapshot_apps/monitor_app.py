@@ -7,7 +7,7 @@ Everything on screen is a pure function of fixed inputs:
 - the app and its refresher read the clock through `now=lambda: NOW`, so "read at",
   "since" and the observed progression are fixed; the refresher's jitter is seeded and
   the client's retry pauses take no time, so a retry never lands mid-picture;
-- the demo's sends come from `tui.demo.seed_demo`, except its flaky send, whose faults fire
+- the demo's sends come from `tui.cli.demo.seed_demo`, except its flaky send, whose faults fire
   by chance: ours instead gives one good read and then an HTTP 500 on every request
   (`Fault(kind="http500", times=None)`, armed by `settle()` after that read);
 - `settle()` waits until every send has data or an error, so nothing is half-loaded;
@@ -33,17 +33,17 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tui.app import SendwatchApp
-from tui.core.client import SmsClient
-from tui.core.config import Profile
-from tui.core.history import History
+from tui.cli.demo import DEMO_HEAD_START, DEMO_PROFILE, DEMO_SECRET_ENV, demo_config, seed_demo
+from tui.core.api.client import SmsClient
 from tui.core.refresher import Refresher, SendState
-from tui.core.watchlist import WatchedSend, WatchList
-from tui.demo import DEMO_HEAD_START, DEMO_PROFILE, DEMO_SECRET_ENV, demo_config, seed_demo
-from tui.screens.add_send import AddSendScreen
-from tui.screens.help import HelpScreen
-from tui.screens.recipient import RecipientScreen
+from tui.core.store.config import Profile
+from tui.core.store.history import History
+from tui.core.store.watchlist import WatchedSend, WatchList
 from tui.sim import Fault, Simulator
+from tui.ui.app import SendwatchApp
+from tui.ui.screens.add_send import AddSendScreen
+from tui.ui.screens.help import HelpScreen
+from tui.ui.screens.recipient import RecipientScreen
 
 SEED = 20201125
 START = datetime(2020, 11, 25, 15, 0, 0, tzinfo=UTC)

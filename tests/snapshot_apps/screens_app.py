@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
-from tui.core.model import Recipient, parse_delivery
+from tui.core.api.model import Recipient, parse_delivery
 
 HOSTILE = "\x1b[31m[bold]x[/bold]\u202e"
 
@@ -118,13 +118,13 @@ class ScreenHost(App[None]):
 
 
 def add_send_app(profiles: Sequence[str] = ("acme", "globex")) -> ScreenHost:
-    from tui.screens.add_send import AddSendScreen
+    from tui.ui.screens.add_send import AddSendScreen
 
     return ScreenHost(lambda: AddSendScreen(profiles, profiles[0] if profiles else None))
 
 
 def recipient_app(index: int = 0) -> ScreenHost:
-    from tui.screens.recipient import RecipientScreen
+    from tui.ui.screens.recipient import RecipientScreen
 
     return ScreenHost(
         lambda: RecipientScreen(
@@ -134,7 +134,7 @@ def recipient_app(index: int = 0) -> ScreenHost:
 
 
 def help_app() -> ScreenHost:
-    from tui.screens.help import HelpScreen
+    from tui.ui.screens.help import HelpScreen
 
     return ScreenHost(lambda: HelpScreen(HELP_SECTIONS))
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tui.core.codes import Outcome
-from tui.core.model import Phase
+from tui.core.api.codes import Outcome
+from tui.core.api.model import Phase
 
 PHASE_SYMBOL: dict[Phase, str] = {
     Phase.NEW: "○",

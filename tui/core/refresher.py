@@ -15,11 +15,11 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from tui.core.config import Config, Profile
-from tui.core.errors import ConfigError, RateLimited, SendwatchError, ServerError
-from tui.core.history import History
-from tui.core.model import Delivery, Recipient, SendKind
-from tui.core.watchlist import WatchedSend
+from tui.core.api.errors import ConfigError, RateLimited, SendwatchError, ServerError
+from tui.core.api.model import Delivery, Recipient, SendKind
+from tui.core.store.config import Config, Profile
+from tui.core.store.history import History
+from tui.core.store.watchlist import WatchedSend
 
 log = logging.getLogger("sendwatch.refresher")
 
@@ -385,7 +385,7 @@ class Refresher:
 
 
 def _default_client(profile: Profile) -> Fetcher:
-    from tui.core.client import SmsClient
+    from tui.core.api.client import SmsClient
 
     # Retry-After must pause the whole profile, which only the refresher can do; and its
     # own backoff replaces the client's retries, so an outage costs one request a poll.

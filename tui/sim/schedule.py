@@ -23,7 +23,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tui.core.codes import STANDARD_CODES
+from tui.core.api.codes import STANDARD_CODES
 
 NEW_SECONDS = 2.0
 QUEUING_SECONDS = 3.0

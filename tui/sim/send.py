@@ -12,7 +12,7 @@ import threading
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from tui.core.model import Phase, SendKind
+from tui.core.api.model import Phase, SendKind
 from tui.sim.clock import mc_date
 from tui.sim.schedule import Schedule
 

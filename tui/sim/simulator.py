@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import ClassVar, Self
 
-from tui.core.model import SendKind
+from tui.core.api.model import SendKind
 from tui.sim.admin import DEFAULT_TEXT
 from tui.sim.clock import SimClock
 from tui.sim.faults import Fault

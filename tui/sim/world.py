@@ -12,7 +12,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from tui.core.model import SendKind
+from tui.core.api.model import SendKind
 from tui.sim import ids
 from tui.sim.auth import TokenStore
 from tui.sim.clock import SimClock

@@ -23,9 +23,7 @@ from typing import Any
 
 import httpx
 
-from tui.core import config as _config
-from tui.core.config import Profile
-from tui.core.errors import (
+from tui.core.api.errors import (
     ApiError,
     AuthError,
     BadResponse,
@@ -35,6 +33,8 @@ from tui.core.errors import (
     ServerError,
     redact,
 )
+from tui.core.store import config as _config
+from tui.core.store.config import Profile
 
 log = logging.getLogger("sendwatch.auth")
 
@@ -376,11 +376,11 @@ class _FetchingProvider(TokenProvider):
                 messages=(said,) if said else (),
             )
         if status == 429:
-            from tui.core.client import retry_after_of
+            from tui.core.api.client import retry_after_of
 
             raise RateLimited(retry_after_of(response.headers, decoded), status=429)
         if status >= 500:
-            from tui.core.client import retry_after_of
+            from tui.core.api.client import retry_after_of
 
             wait = retry_after_of(response.headers, decoded) if status == 503 else None
             raise ServerError(status, retry_after=wait, messages=(said,) if said else ())

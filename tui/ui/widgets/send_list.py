@@ -12,9 +12,9 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from tui.core.codes import Outcome
+from tui.core.api.codes import Outcome
+from tui.core.api.model import Phase
 from tui.core.glyphs import OUTCOME_SYMBOL, PHASE_SYMBOL, STALE
-from tui.core.model import Phase
 from tui.core.refresher import SendState
 from tui.core.text import safe_text
 from tui.core.timefmt import fmt_local

@@ -25,20 +25,20 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.worker import Worker, WorkerState
 
-from tui.core.config import Config
-from tui.core.errors import SendwatchError
-from tui.core.history import KEEP_REMOVED, History
+from tui.core.api.errors import SendwatchError
 from tui.core.refresher import Refresher, SendState
+from tui.core.store.config import Config
+from tui.core.store.history import KEEP_REMOVED, History
+from tui.core.store.watchlist import WatchedSend, WatchList
 from tui.core.text import safe_text
-from tui.core.watchlist import WatchedSend, WatchList
-from tui.screens.add_send import AddSendResult, AddSendScreen
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.help import HelpScreen
-from tui.screens.recipient import RecipientScreen
-from tui.screens.text_prompt import TextPromptScreen
-from tui.widgets.recipient_grid import RecipientGrid
-from tui.widgets.send_detail import SendDetail
-from tui.widgets.send_list import SendList
+from tui.ui.screens.add_send import AddSendResult, AddSendScreen
+from tui.ui.screens.confirm import ConfirmScreen
+from tui.ui.screens.help import HelpScreen
+from tui.ui.screens.recipient import RecipientScreen
+from tui.ui.screens.text_prompt import TextPromptScreen
+from tui.ui.widgets.recipient_grid import RecipientGrid
+from tui.ui.widgets.send_detail import SendDetail
+from tui.ui.widgets.send_list import SendList
 
 log = logging.getLogger("sendwatch.app")
 _T = TypeVar("_T")
@@ -49,8 +49,8 @@ EMPTY_HINT = "No sends watched yet.\n\nPress a to add one, or run `sendwatch dem
 
 def css_path() -> Path:
     """styles/ sits inside the package once installed, beside it in a checkout."""
-    here = Path(__file__).resolve().parent
-    for folder in (here / "styles", here.parent / "styles"):
+    package = Path(__file__).resolve().parent.parent
+    for folder in (package / "styles", package.parent / "styles"):
         if (folder / "sendwatch.tcss").is_file():
             return folder / "sendwatch.tcss"
     raise FileNotFoundError("sendwatch.tcss is missing from this installation")

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tui.core.errors import SendwatchError
+from tui.core.api.errors import SendwatchError
 
 LOCK_TIMEOUT = 2.0
 _POLL = 0.05

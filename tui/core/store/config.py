@@ -25,8 +25,8 @@ from urllib.parse import urlsplit
 import platformdirs
 import tomli_w
 
-from tui.core.errors import ConfigError
-from tui.core.safe_write import atomic_write, describe_os_error, file_lock
+from tui.core.api.errors import ConfigError
+from tui.core.store.atomic import atomic_write, describe_os_error, file_lock
 
 AuthMode = Literal["oauth2", "legacy", "token"]
 APP_NAME = "sendwatch"

@@ -19,11 +19,11 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from tui.core import codes
-from tui.core.codes import Outcome, code_label
-from tui.core.errors import SendwatchError
+from tui.core.api import codes
+from tui.core.api.codes import Outcome, code_label
+from tui.core.api.errors import SendwatchError
+from tui.core.api.model import Recipient, TrackingEvent
 from tui.core.glyphs import OUTCOME_WORDS
-from tui.core.model import Recipient, TrackingEvent
 from tui.core.text import safe_text
 from tui.core.timefmt import fmt_local
 

@@ -12,13 +12,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.core.config import config_path, load_config
-from tui.core.errors import SendwatchError
-from tui.core.history import History
-from tui.core.watchlist import WatchList
+from tui.core.api.errors import SendwatchError
+from tui.core.store.config import config_path, load_config
+from tui.core.store.history import History
+from tui.core.store.watchlist import WatchList
 
 if TYPE_CHECKING:
-    from tui.app import SendwatchApp
+    from tui.ui.app import SendwatchApp
 
 
 def _open_history(path: Path | None = None) -> tuple[History | None, list[str]]:
@@ -58,7 +58,7 @@ def run_monitor() -> int:
     notes += more
     if not config.profiles:
         notes.append(f"No profiles configured yet: add one to {config_path()} (see README).")
-    from tui.app import SendwatchApp
+    from tui.ui.app import SendwatchApp
 
     app = SendwatchApp(config, watchlist, history=history, banner="\n".join(notes) or None)
     _run(app)
@@ -67,7 +67,7 @@ def run_monitor() -> int:
 
 def run_demo(args: argparse.Namespace) -> int:
     """The monitor on an in-process simulator, in a throwaway directory."""
-    from tui.demo import DEMO_HEAD_START, DEMO_SECRET_ENV, demo_config, seed_demo
+    from tui.cli.demo import DEMO_HEAD_START, DEMO_SECRET_ENV, demo_config, seed_demo
     from tui.sim import Simulator
 
     workdir = Path(tempfile.mkdtemp(prefix="sendwatch-demo-"))
@@ -82,7 +82,7 @@ def run_demo(args: argparse.Namespace) -> int:
         for send in seed_demo(sim):
             watchlist.add(send)
         history, _ = _open_history(workdir / "history.sqlite3")
-        from tui.app import SendwatchApp
+        from tui.ui.app import SendwatchApp
 
         banner = "Demo: six sends on a built-in simulator. Nothing here touches your config."
         _run(SendwatchApp(config, watchlist, history=history, banner=banner))

@@ -14,13 +14,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from tui.core.config import Profile, load_config, select_profile
-from tui.core.errors import SendwatchError, UsageError
+from tui.core.api.errors import SendwatchError, UsageError
+from tui.core.api.model import Delivery, Phase, SendKind
 from tui.core.glyphs import PHASE_SYMBOL
-from tui.core.model import Delivery, Phase, SendKind
+from tui.core.store.config import Profile, load_config, select_profile
+from tui.core.store.watchlist import WatchedSend, WatchList
 from tui.core.text import safe_text
 from tui.core.timefmt import fmt_duration, fmt_full
-from tui.core.watchlist import WatchedSend, WatchList
 
 EXIT_ERROR_STATUS = 1
 EXIT_TIMEOUT = 5
@@ -114,7 +114,7 @@ def delivery_text(delivery: Delivery, header: str) -> str:
 
 
 async def _status(args: argparse.Namespace, profile: Profile) -> int:
-    from tui.core.client import SmsClient
+    from tui.core.api.client import SmsClient
 
     kind = KINDS[args.kind]
     interval = args.interval or load_config().settings.refresh_interval
@@ -161,7 +161,7 @@ def _report(args: argparse.Namespace, profile: Profile, delivery: Delivery) -> i
 
 @reports_errors
 def cmd_status(args: argparse.Namespace) -> int:
-    from tui.core.ids import check_id
+    from tui.core.api.ids import check_id
 
     check_id("message id", args.message_id)
     check_id("token id", args.token_id)
@@ -251,14 +251,14 @@ def cmd_profiles(args: argparse.Namespace) -> int:
 
 @reports_errors
 def cmd_sim(args: argparse.Namespace) -> int:
-    from tui.simcli import serve
+    from tui.cli.sim import serve
 
     return serve(args)
 
 
 @reports_errors
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from tui.doctor import report
+    from tui.cli.doctor import report
 
     print(report())
     return 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from tui.core.errors import InvalidId
+from tui.core.api.errors import InvalidId
 
 MAX_ID_LENGTH = 128
 _ALLOWED = re.compile(r"[A-Za-z0-9+/=_-]+")

@@ -1,7 +1,7 @@
 """The MobileConnect REST client: URLs, auth, retries and typed errors over httpx.
 
 `SmsClient.fetch` reads one send's Deliveries resource; `SmsClient.send` starts a
-MessageContact send. Every failure surfaces as a `tui.core.errors` type; no access token
+MessageContact send. Every failure surfaces as a `tui.core.api.errors` type; no access token
 or secret ever appears in an exception message, a log line or a repr.
 """
 
@@ -25,9 +25,14 @@ from typing import Any, Self, TypeVar
 import httpx
 
 import tui
-from tui.core.auth import TokenProvider, make_provider, network_error, profile_where, server_text
-from tui.core.config import Profile
-from tui.core.errors import (
+from tui.core.api.auth import (
+    TokenProvider,
+    make_provider,
+    network_error,
+    profile_where,
+    server_text,
+)
+from tui.core.api.errors import (
     ApiError,
     AuthError,
     BadResponse,
@@ -40,8 +45,9 @@ from tui.core.errors import (
     from_error_messages,
     redact,
 )
-from tui.core.ids import check_id, path_segment
-from tui.core.model import Delivery, SendKind, parse_delivery_bytes
+from tui.core.api.ids import check_id, path_segment
+from tui.core.api.model import Delivery, SendKind, parse_delivery_bytes
+from tui.core.store.config import Profile
 
 log = logging.getLogger("sendwatch.client")
 

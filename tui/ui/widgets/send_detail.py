@@ -14,13 +14,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from tui.core.codes import Outcome
+from tui.core.api.codes import Outcome
+from tui.core.api.model import PROGRESSION, Delivery, Phase, phase_of
 from tui.core.glyphs import OUTCOME_SYMBOL, STALE
-from tui.core.model import PROGRESSION, Delivery, Phase, phase_of
 from tui.core.refresher import SendState
 from tui.core.text import safe_text
 from tui.core.timefmt import fmt_duration, fmt_local
-from tui.widgets.recipient_grid import RecipientGrid
+from tui.ui.widgets.recipient_grid import RecipientGrid
 
 OUTCOME_STYLE = {
     Outcome.DELIVERED: "green",

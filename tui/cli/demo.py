@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tui.core.config import Config, Profile, Settings
-from tui.core.model import SendKind
-from tui.core.watchlist import WatchedSend
+from tui.core.api.model import SendKind
+from tui.core.store.config import Config, Profile, Settings
+from tui.core.store.watchlist import WatchedSend
 from tui.sim import Fault, Simulator
 
 DEMO_PROFILE = "demo"

@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Input, Static
 
 from tui.core.text import safe_text
-from tui.screens.dialog import Dialog
+from tui.ui.screens.dialog import Dialog
 
 __all__ = ["TextPromptScreen"]
 

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Static
 
 from tui.core.text import safe_text
-from tui.screens.dialog import Dialog
+from tui.ui.screens.dialog import Dialog
 
 __all__ = ["ConfirmScreen"]
 

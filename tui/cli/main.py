@@ -90,10 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "monitor"
     if command in ("monitor", "demo"):
-        from tui.launch import run_demo, run_monitor
+        from tui.cli.launch import run_demo, run_monitor
 
         return run_demo(args) if command == "demo" else run_monitor()
-    from tui import commands
+    from tui.cli import commands
 
     handler = getattr(commands, f"cmd_{command}")
     try:

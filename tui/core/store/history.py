@@ -17,8 +17,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TypeVar
 
-from tui.core.config import data_dir
-from tui.core.safe_write import StorageError, aside_name, storage_error
+from tui.core.store.atomic import StorageError, aside_name, storage_error
+from tui.core.store.config import data_dir
 
 _T = TypeVar("_T")
 

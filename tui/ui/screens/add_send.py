@@ -1,6 +1,6 @@
 """The "watch a send" dialog: profile, kind, message id, token id and an optional label.
 
-Ids are checked as they are typed (`tui.core.ids.id_problem`), the reason shown under
+Ids are checked as they are typed (`tui.core.api.ids.id_problem`), the reason shown under
 the field; a send that is already watched is refused. Spaces around a pasted id are
 dropped (a copied id often brings them along), spaces inside one are reported.
 """
@@ -19,11 +19,11 @@ from textual.containers import Horizontal, Vertical
 from textual.validation import ValidationResult
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Select, Static
 
-from tui.core.ids import id_problem
-from tui.core.model import SendKind
+from tui.core.api.ids import id_problem
+from tui.core.api.model import SendKind
+from tui.core.store.watchlist import send_key
 from tui.core.text import safe_text
-from tui.core.watchlist import send_key
-from tui.screens.dialog import Dialog
+from tui.ui.screens.dialog import Dialog
 
 __all__ = ["AddSendResult", "AddSendScreen", "IdInput"]
 

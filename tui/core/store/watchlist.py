@@ -17,17 +17,17 @@ from typing import Any, TypeVar
 
 import tomli_w
 
-from tui.core.config import PROFILE_NAME, config_dir, toml_error_position
-from tui.core.errors import SendwatchError, UsageError
-from tui.core.ids import check_id
-from tui.core.model import SendKind
-from tui.core.safe_write import (
+from tui.core.api.errors import SendwatchError, UsageError
+from tui.core.api.ids import check_id
+from tui.core.api.model import SendKind
+from tui.core.store.atomic import (
     StorageError,
     atomic_write,
     copy_aside,
     file_lock,
     storage_error,
 )
+from tui.core.store.config import PROFILE_NAME, config_dir, toml_error_position
 
 FORMAT_VERSION = 1
 _T = TypeVar("_T")

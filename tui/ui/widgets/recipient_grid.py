@@ -27,10 +27,10 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.core import codes
-from tui.core.codes import Outcome
+from tui.core.api import codes
+from tui.core.api.codes import Outcome
+from tui.core.api.model import Recipient, TrackingEvent
 from tui.core.glyphs import OUTCOME_WORDS
-from tui.core.model import Recipient, TrackingEvent
 from tui.core.text import safe_text
 from tui.core.timefmt import fmt_short
 

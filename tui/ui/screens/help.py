@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer, Static
 
-from tui.screens.dialog import Dialog
+from tui.ui.screens.dialog import Dialog
 
 __all__ = ["PALETTE_HINT", "HelpScreen"]
 

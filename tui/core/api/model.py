@@ -16,10 +16,10 @@ from datetime import UTC, datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from tui.core import codes
-from tui.core.chunked import SLICE_BYTES, split_tracking
-from tui.core.codes import Outcome
-from tui.core.errors import BadResponse
+from tui.core.api import codes
+from tui.core.api.chunked import SLICE_BYTES, split_tracking
+from tui.core.api.codes import Outcome
+from tui.core.api.errors import BadResponse
 
 MC_TZ = timezone(timedelta(hours=-6), "MC")
 """Marketing Cloud system time: fixed UTC-6 all year, never America/Chicago (api.md §6)."""
