@@ -24,7 +24,8 @@ import pytest
 from tui.core.api.client import SmsClient
 from tui.core.api.errors import ConfigError, RateLimited, ServerError, TokenNotForClient
 from tui.core.api.model import Delivery, SendKind
-from tui.core.refresher import Fetcher, Refresher, SendState
+from tui.core.refresher import Fetcher, Refresher
+from tui.core.state import SendState
 from tui.core.store.config import Config, Profile, Settings
 from tui.core.store.history import History
 from tui.core.store.watchlist import WatchedSend

@@ -9,7 +9,7 @@ from textual.app import App, ComposeResult
 from textual.strip import Strip
 
 from tui.core.api.model import parse_delivery
-from tui.core.refresher import SendState
+from tui.core.state import SendState
 from tui.core.store.watchlist import WatchedSend
 from tui.ui.widgets.send_list import SendList
 

@@ -93,7 +93,7 @@ def _stepped(body: bytes, k: int) -> Any:
 
 async def _ui_time(body: bytes, steps: int) -> tuple[list[float], list[float], int]:
     from tui.core.api.model import SendKind
-    from tui.core.refresher import SendState, changed_numbers, kept_in_place
+    from tui.core.state import SendState, changed_numbers, kept_in_place
     from tui.core.store.config import Config, Profile, Settings
     from tui.core.store.watchlist import WatchedSend, WatchList
     from tui.ui.app import SendUpdated, SendwatchApp

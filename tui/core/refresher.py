@@ -10,13 +10,14 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from tui.core.api.errors import ConfigError, RateLimited, SendwatchError, ServerError
-from tui.core.api.model import Delivery, Recipient, SendKind
+from tui.core.api.model import Delivery, SendKind
+from tui.core.state import SendState, changed_numbers, kept_in_place, outcome_key
 from tui.core.store.config import Config, Profile
 from tui.core.store.history import History
 from tui.core.store.watchlist import WatchedSend
@@ -46,76 +47,6 @@ class Fetcher(Protocol):
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class SendState:
-    """Everything the UI shows about one send; replaced whole, never mutated."""
-
-    send: WatchedSend
-    delivery: Delivery | None = None
-    fetched_at: datetime | None = None
-    error: SendwatchError | None = None
-    error_at: datetime | None = None
-    failures: int = 0
-    next_poll_at: datetime | None = None
-    observed: tuple[tuple[str, datetime], ...] = ()
-    since: Mapping[str, datetime] = field(default_factory=dict)
-    changed: frozenset[str] = frozenset()
-    in_place: bool = False
-    became_final: bool = False
-    warning: str | None = None
-
-    @property
-    def key(self) -> str:
-        return self.send.key
-
-    @property
-    def stale(self) -> bool:
-        """Last good data is on screen but the latest fetch failed."""
-        return self.error is not None and self.delivery is not None
-
-    @property
-    def final(self) -> bool:
-        return self.delivery is not None and self.delivery.phase.final
-
-
-def _outcome_key(r: Recipient) -> int | str | None:
-    return r.outcome_code if r.outcome_code is not None else r.outcome_label
-
-
-def kept_in_place(old: Delivery | None, new: Delivery) -> bool:
-    """Are the old recipients still first, in the same order (new ones only appended)?
-
-    Then `changed` alone says which rows of a grid need drawing again.
-    """
-    if old is None or len(new.recipients) < len(old.recipients):
-        return False
-    return all(
-        a is b or a.mobile_number == b.mobile_number
-        for a, b in zip(old.recipients, new.recipients, strict=False)
-    )
-
-
-def changed_numbers(old: Delivery | None, new: Delivery) -> tuple[frozenset[str], frozenset[str]]:
-    """Numbers whose row changed (outcome or events), and those whose outcome changed."""
-    if old is None:
-        every = frozenset(r.mobile_number for r in new.recipients)
-        return every, every
-    before = old.recipient
-    rows: set[str] = set()
-    outcomes: set[str] = set()
-    for r in new.recipients:
-        prior = before(r.mobile_number)
-        if prior is r:  # reused by the parser: nothing about it changed
-            continue
-        seen = None if prior is None else (_outcome_key(prior), len(prior.events))
-        outcome = _outcome_key(r)
-        if seen != (outcome, len(r.events)):
-            rows.add(r.mobile_number)
-            if seen is None or seen[0] != outcome:
-                outcomes.add(r.mobile_number)
-    return frozenset(rows), frozenset(outcomes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,7 +268,7 @@ class Refresher:
             return tuple(seen.items()), None, None
         key = slot.state.key
         outcomes = {
-            r.mobile_number: _outcome_key(r)
+            r.mobile_number: outcome_key(r)
             for r in delivery.recipients
             if r.mobile_number in changed
         }

@@ -26,7 +26,8 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.worker import Worker, WorkerState
 
 from tui.core.api.errors import SendwatchError
-from tui.core.refresher import Refresher, SendState
+from tui.core.refresher import Refresher
+from tui.core.state import SendState
 from tui.core.store.config import Config
 from tui.core.store.history import KEEP_REMOVED, History
 from tui.core.store.watchlist import WatchedSend, WatchList

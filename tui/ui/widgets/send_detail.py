@@ -17,7 +17,7 @@ from textual.widgets import Static
 from tui.core.api.codes import Outcome
 from tui.core.api.model import PROGRESSION, Delivery, Phase, phase_of
 from tui.core.glyphs import OUTCOME_SYMBOL, STALE
-from tui.core.refresher import SendState
+from tui.core.state import SendState
 from tui.core.text import safe_text
 from tui.core.timefmt import fmt_duration, fmt_local
 from tui.ui.widgets.recipient_grid import RecipientGrid

@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 from tui.core.api.codes import Outcome
 from tui.core.api.model import Phase
 from tui.core.glyphs import OUTCOME_SYMBOL, PHASE_SYMBOL, STALE
-from tui.core.refresher import SendState
+from tui.core.state import SendState
 from tui.core.text import safe_text
 from tui.core.timefmt import fmt_local
 

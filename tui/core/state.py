@@ -1,0 +1,85 @@
+"""What the UI is told about one send: an immutable snapshot, replaced whole.
+
+The refresher is the only writer; everything else reads these. `changed_numbers` and
+`kept_in_place` compare two reads of a send, so a grid repaints only the rows that differ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from tui.core.api.errors import SendwatchError
+from tui.core.api.model import Delivery, Recipient
+from tui.core.store.watchlist import WatchedSend
+
+
+@dataclass(frozen=True, slots=True)
+class SendState:
+    """Everything the UI shows about one send; replaced whole, never mutated."""
+
+    send: WatchedSend
+    delivery: Delivery | None = None
+    fetched_at: datetime | None = None
+    error: SendwatchError | None = None
+    error_at: datetime | None = None
+    failures: int = 0
+    next_poll_at: datetime | None = None
+    observed: tuple[tuple[str, datetime], ...] = ()
+    since: Mapping[str, datetime] = field(default_factory=dict)
+    changed: frozenset[str] = frozenset()
+    in_place: bool = False
+    became_final: bool = False
+    warning: str | None = None
+
+    @property
+    def key(self) -> str:
+        return self.send.key
+
+    @property
+    def stale(self) -> bool:
+        """Last good data is on screen but the latest fetch failed."""
+        return self.error is not None and self.delivery is not None
+
+    @property
+    def final(self) -> bool:
+        return self.delivery is not None and self.delivery.phase.final
+
+
+def outcome_key(r: Recipient) -> int | str | None:
+    return r.outcome_code if r.outcome_code is not None else r.outcome_label
+
+
+def kept_in_place(old: Delivery | None, new: Delivery) -> bool:
+    """Are the old recipients still first, in the same order (new ones only appended)?
+
+    Then `changed` alone says which rows of a grid need drawing again.
+    """
+    if old is None or len(new.recipients) < len(old.recipients):
+        return False
+    return all(
+        a is b or a.mobile_number == b.mobile_number
+        for a, b in zip(old.recipients, new.recipients, strict=False)
+    )
+
+
+def changed_numbers(old: Delivery | None, new: Delivery) -> tuple[frozenset[str], frozenset[str]]:
+    """Numbers whose row changed (outcome or events), and those whose outcome changed."""
+    if old is None:
+        every = frozenset(r.mobile_number for r in new.recipients)
+        return every, every
+    before = old.recipient
+    rows: set[str] = set()
+    outcomes: set[str] = set()
+    for r in new.recipients:
+        prior = before(r.mobile_number)
+        if prior is r:  # reused by the parser: nothing about it changed
+            continue
+        seen = None if prior is None else (outcome_key(prior), len(prior.events))
+        outcome = outcome_key(r)
+        if seen != (outcome, len(r.events)):
+            rows.add(r.mobile_number)
+            if seen is None or seen[0] != outcome:
+                outcomes.add(r.mobile_number)
+    return frozenset(rows), frozenset(outcomes)
