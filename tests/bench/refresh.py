@@ -134,7 +134,9 @@ async def _ui_time(body: bytes, steps: int) -> tuple[list[float], list[float], i
                     observed=(("Finished", t0),),
                     since=dict(since),
                     changed=rows,
-                    in_place=kept_in_place(previous, delivery),  # as the refresher does
+                    in_place=kept_in_place(
+                        previous and previous.recipients, delivery.recipients
+                    ),  # as the refresher does
                 )
                 gc.collect()
                 started = time.perf_counter()
@@ -151,7 +153,7 @@ async def _ui_time(body: bytes, steps: int) -> tuple[list[float], list[float], i
                     state,
                     delivery=again,
                     changed=frozenset(),
-                    in_place=kept_in_place(delivery, again),
+                    in_place=kept_in_place(delivery.recipients, again.recipients),
                 )
                 gc.collect()
                 handled = asyncio.Event()

@@ -255,7 +255,13 @@ class Refresher:
                 since.setdefault(number, now)
             else:
                 since[number] = now
-        return _News(changed, kept_in_place(previous, delivery), observed, since, warning)
+        return _News(
+            changed,
+            kept_in_place(previous.recipients if previous else None, delivery.recipients),
+            observed,
+            since,
+            warning,
+        )
 
     def _record(
         self, slot: _Slot, delivery: Delivery, changed: frozenset[str], now: datetime

@@ -6,7 +6,7 @@ The refresher is the only writer; everything else reads these. `changed_numbers`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -51,17 +51,14 @@ def outcome_key(r: Recipient) -> int | str | None:
     return r.outcome_code if r.outcome_code is not None else r.outcome_label
 
 
-def kept_in_place(old: Delivery | None, new: Delivery) -> bool:
+def kept_in_place(old: Sequence[Recipient] | None, new: Sequence[Recipient]) -> bool:
     """Are the old recipients still first, in the same order (new ones only appended)?
 
-    Then `changed` alone says which rows of a grid need drawing again.
+    Then the numbers that changed alone say which rows of a grid need drawing again.
     """
-    if old is None or len(new.recipients) < len(old.recipients):
+    if old is None or len(new) < len(old):
         return False
-    return all(
-        a is b or a.mobile_number == b.mobile_number
-        for a, b in zip(old.recipients, new.recipients, strict=False)
-    )
+    return all(a is b or a.mobile_number == b.mobile_number for a, b in zip(old, new, strict=False))
 
 
 def changed_numbers(old: Delivery | None, new: Delivery) -> tuple[frozenset[str], frozenset[str]]:
