@@ -912,9 +912,9 @@ async def test_history_of_sends_removed_long_ago_is_pruned_at_start(env: Env) ->
             history.record_status(key, "Finished", now - timedelta(days=days))
     app = env.app()
     async with running(app) as pilot:
-        prune = [w for w in app.workers if w.name == "prune"]
+        prune = app.prune_worker
         assert prune, "the app starts a prune"
-        await app.workers.wait_for_complete(prune)
+        await prune.wait()
         await pilot.pause()
     with History(env.history_path) as history:
         assert history.status_observations("gone/long ago") == []

@@ -6,6 +6,7 @@ Each documented exit code of `sendwatch status` is produced for real (no mocked 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -20,6 +21,7 @@ from typing import Any
 import pytest
 
 from tui.cli.main import main
+from tui.core.api.retry import CLIENT_RETRIES
 from tui.core.store.config import config_dir, config_path, data_dir
 from tui.sim import Fault, Simulator
 
@@ -341,7 +343,7 @@ def test_closed_port_is_4(
 
     class QuickRetries(real):  # type: ignore[misc,valid-type]
         def __init__(self, *args: Any, **kw: Any) -> None:
-            kw.setdefault("backoff", 0.01)
+            kw.setdefault("policy", dataclasses.replace(CLIENT_RETRIES, base=0.01))
             super().__init__(*args, **kw)
 
     monkeypatch.setattr(client_mod, "SmsClient", QuickRetries)

@@ -23,8 +23,7 @@ import pytest
 import tui
 from tests.examples import NEW_SHAPE
 from tui.core.api import client as client_mod
-from tui.core.api.auth import network_error, network_kind
-from tui.core.api.client import SmsClient, build_http_client, parse_retry_after
+from tui.core.api.client import SmsClient
 from tui.core.api.errors import (
     ApiError,
     AuthError,
@@ -42,6 +41,7 @@ from tui.core.api.errors import (
     UnexpectedServerError,
     UsageError,
 )
+from tui.core.api.http import build_http_client, network_error, network_kind, parse_retry_after
 from tui.core.api.model import Phase, SendKind
 from tui.core.store.config import Profile
 
@@ -579,7 +579,7 @@ async def test_sim_500_forever_is_bounded(sim: Any) -> None:
     mid, tid = a_send(sim)
     sim.inject(tid, client_mod_fault(sim, "http500", times=100))
     sleeps = Sleeps()
-    async with sim_client(sim, retries=2, backoff=0.5, sleep=sleeps) as client:
+    async with sim_client(sim, retries=2, sleep=sleeps) as client:
         with pytest.raises(ServerError) as info:
             await client.fetch(MC, mid, tid)
     assert info.value.status == 500

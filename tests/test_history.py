@@ -18,6 +18,11 @@ MC = timezone(timedelta(hours=-6))
 KEY = "demo/messageContact/MzA6Nzg6MA/tok"
 
 
+def since_of(history: History) -> dict[str, datetime]:
+    """When each number's current outcome was first seen."""
+    return {number: seen for number, (_, seen) in history.current(KEY).items()}
+
+
 def at(minutes: int) -> datetime:
     return T0 + timedelta(minutes=minutes)
 
@@ -82,7 +87,7 @@ def test_only_outcome_changes_are_stored(history: History) -> None:
     assert history.outcome_history(KEY, "+2") == [("", at(0))]
     assert history.outcome_history(KEY, "+3") == [("DELIVRD", at(0))]
     assert history.outcome_history(KEY, "+9") == []
-    assert history.current_since(KEY) == {"+1": at(3), "+2": at(0), "+3": at(0), "+4": at(3)}
+    assert since_of(history) == {"+1": at(3), "+2": at(0), "+3": at(0), "+4": at(3)}
 
 
 def test_everything_survives_a_restart(db: Path) -> None:
@@ -94,7 +99,7 @@ def test_everything_survives_a_restart(db: Path) -> None:
     second = History(db)
     assert second.record_status(KEY, "New", at(9)) is False
     assert second.status_observations(KEY) == [("New", at(0))]
-    assert second.current_since(KEY) == {"+1": at(4), "+2": at(0)}
+    assert since_of(second) == {"+1": at(4), "+2": at(0)}
     assert second.record_outcomes(KEY, {"+1": 2000, "+2": 1000}, at(9)) == 0
     assert second.record_outcomes(KEY, {"+2": 2000}, at(10)) == 1
     assert second.outcome_history(KEY, "+2") == [("1000", at(0)), ("2000", at(10))]
@@ -106,7 +111,7 @@ def test_a_hundred_thousand_numbers_in_one_call(history: History) -> None:
     assert history.record_outcomes(KEY, numbers, at(0)) == 100_000
     numbers["+15550004242"] = 2000
     assert history.record_outcomes(KEY, numbers, at(1)) == 1
-    since = history.current_since(KEY)
+    since = since_of(history)
     assert len(since) == 100_000 and since["+15550004242"] == at(1)
     assert since["+15550000000"] == at(0)
 
@@ -119,7 +124,7 @@ def test_prune_drops_only_unwatched_sends_not_seen_lately(history: History) -> N
     history.record_outcomes("removed lately", {"+1": 4000}, at(90))  # the latest counts
     assert history.prune({"watched"}, before=at(60)) == 1
     assert history.status_observations(KEY) == []
-    assert history.current_since(KEY) == {}
+    assert since_of(history) == {}
     assert history.record_outcomes(KEY, {"+1": 1000}, at(100)) == 1, "the cache went too"
     assert history.status_observations("watched") == [("New", at(0))]
     assert history.status_observations("removed lately") == [("New", at(0))]
@@ -184,7 +189,7 @@ def test_damage_found_mid_session_is_recovered(db: Path) -> None:
         handle.seek(4096 * 3)
         handle.write(os.urandom(4096 * 40))
     history = History(db)
-    assert history.current_since(KEY) == {}
+    assert since_of(history) == {}
     assert any("damaged" in w for w in history.warnings)
     assert len(list(db.parent.glob("history.sqlite3.corrupt-*"))) == 1
     assert history.record_outcomes(KEY, {"+1": 1}, at(1)) == 1

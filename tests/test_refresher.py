@@ -278,7 +278,7 @@ async def test_errors_keep_last_good_data_and_back_off(sim: Simulator, tmp_path:
     refresher = Refresher(
         make_config(tmp_path, sim_profile(sim)),
         states.append,
-        client_factory=meter.factory(retries=0, backoff=0, max_retry_after=0),
+        client_factory=meter.factory(retries=0),
     )
     refresher.watch(send)
     async with running(refresher):
@@ -363,7 +363,7 @@ async def test_retry_after_pauses_only_that_profile(sim: Simulator, tmp_path: Pa
     refresher = Refresher(
         make_config(tmp_path, sim_profile(sim), sim_profile(sim, "other")),
         on_update,
-        client_factory=meter.factory(retries=0, backoff=0, max_retry_after=0),
+        client_factory=meter.factory(retries=0),
     )
     for s in sends:
         refresher.watch(s)
@@ -404,7 +404,7 @@ async def test_retry_after_also_holds_polls_queued_for_a_slot(
     refresher = Refresher(
         make_config(tmp_path, sim_profile(sim), max_concurrency=1),
         on_update,
-        client_factory=meter.factory(retries=0, backoff=0, max_retry_after=0),
+        client_factory=meter.factory(retries=0),
     )
     refresher.watch(watched(mid, a))
     refresher.watch(watched(mid, b))
@@ -540,6 +540,7 @@ async def test_history_observed_and_restart_survival(sim: Simulator, tmp_path: P
             await wait_for(status_is(states1, send.key, "Queuing"), "Queuing")
             sim.advance(4.5)  # 1.5 s into dispatch: some recipients have events
             before = await wait_for(status_is(states1, send.key, "Started"), "Started")
+            await wait_for(refresher.quiet, "the read stored")  # stored after it is shown
             assert history.status_observations(send.key) == list(before.observed)
     assert [name for name, _ in before.observed] == ["New", "Queuing", "Started"]
     assert before.delivery is not None

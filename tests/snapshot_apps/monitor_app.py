@@ -35,6 +35,7 @@ from textual.widgets import Input
 
 from tui.cli.demo import DEMO_HEAD_START, DEMO_PROFILE, DEMO_SECRET_ENV, demo_config, seed_demo
 from tui.core.api.client import SmsClient
+from tui.core.clock import SystemClock
 from tui.core.refresher import Refresher
 from tui.core.state import SendState
 from tui.core.store.config import Profile
@@ -186,7 +187,7 @@ def build_scene(workdir: Path | None = None, *, selected: str | None = None) -> 
         lambda state: holder[0]._publish(state),
         history=history,
         client_factory=_client,
-        now=_fixed_now,
+        clock=SystemClock(wall=_fixed_now),
         rng=random.Random(SEED),
     )
     app = SendwatchApp(

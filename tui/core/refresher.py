@@ -2,24 +2,28 @@
 
 The refresher owns no UI. Each time something about a send changes it publishes an
 immutable `SendState` through `on_update`; the app turns that into a Textual message.
+A read is published as soon as it is compared with the one before; writing what was
+observed to the history comes after, so a 50,000-recipient first read is on screen
+while its 50,000 first outcomes are still being stored.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from tui.core.api.errors import ConfigError, RateLimited, SendwatchError, ServerError
 from tui.core.api.model import Delivery, SendKind
+from tui.core.api.retry import CLIENT_RETRIES, RetryPolicy, announced_wait
+from tui.core.clock import Clock, SystemClock
 from tui.core.state import SendState, changed_numbers, kept_in_place, outcome_key
 from tui.core.store.config import Config, Profile
-from tui.core.store.history import History
+from tui.core.store.history import History, stored_outcome
 from tui.core.store.watchlist import WatchedSend
 
 log = logging.getLogger("sendwatch.refresher")
@@ -27,9 +31,7 @@ log = logging.getLogger("sendwatch.refresher")
 MAX_BACKOFF = 300.0
 """Longest wait between two reads of a send, whatever a server or config asks for."""
 
-
-_EVENTS_CLEARED: dict[str, Any] = {"changed": frozenset(), "became_final": False}
-"""A republished state carries no news: nothing changed, nothing just finished."""
+Observed = tuple[tuple[str, datetime], ...]
 
 
 class Fetcher(Protocol):
@@ -45,17 +47,18 @@ class Fetcher(Protocol):
     async def aclose(self) -> None: ...
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
+Remembered = dict[str, tuple[str, datetime]]
+"""Number → (stored outcome, first seen), as the history had it when the send was watched."""
 
 
 @dataclass(frozen=True, slots=True)
-class _News:
+class _Digest:
+    """What a read changed, worked out off the event loop."""
+
     changed: frozenset[str]
+    new_outcomes: frozenset[str]
     in_place: bool
-    observed: tuple[tuple[str, datetime], ...]
     since: dict[str, datetime]
-    warning: str | None
 
 
 @dataclass
@@ -63,10 +66,13 @@ class _Slot:
     state: SendState
     due: float | None = 0.0
     forced: bool = False
+    asleep: bool = False
     kick: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
-    since: dict[str, datetime] = field(default_factory=dict)
-    since_loaded: bool = False
+    recorded: asyncio.Task[None] | None = None
+    """The history write of the last read, which the next read waits for."""
+    remembered: asyncio.Task[tuple[Remembered, Observed]] | None = None
+    """What the history knew of this send at start, read while the first fetch runs."""
 
 
 class Refresher:
@@ -79,15 +85,16 @@ class Refresher:
         *,
         history: History | None = None,
         client_factory: Callable[[Profile], Fetcher] | None = None,
-        now: Callable[[], datetime] = _now,
+        clock: Clock | None = None,
         rng: random.Random | None = None,
     ) -> None:
         self._config = config
         self._on_update = on_update
         self._history = history
         self._client_factory = client_factory or _default_client
-        self._now = now
+        self._clock = clock or SystemClock()
         self._rng = rng or random.Random()
+        self.policy = RetryPolicy(base=self.interval, cap=MAX_BACKOFF, jitter=0.5)
         self._slots: dict[str, _Slot] = {}
         self._clients: dict[str, Fetcher] = {}
         self._profile_pause: dict[str, float] = {}
@@ -109,18 +116,20 @@ class Refresher:
         slot = _Slot(SendState(send))
         self._slots[send.key] = slot
         if self._running:
-            slot.task = asyncio.create_task(self._loop(slot), name=f"poll {send.key}")
+            self._start(slot)
 
     def update_send(self, send: WatchedSend) -> None:
         """A label edit: same key, new metadata; republish without fetching."""
         slot = self._slots.get(send.key)
         if slot:
-            self._publish(slot, replace(slot.state, send=send, **_EVENTS_CLEARED))
+            self._publish(slot, replace(slot.state, send=send, **_NO_NEWS))
 
     def unwatch(self, key: str) -> None:
         slot = self._slots.pop(key, None)
-        if slot and slot.task:
-            slot.task.cancel()
+        if slot is not None:
+            for task in (slot.task, slot.remembered):
+                if task is not None:
+                    task.cancel()
 
     def refresh_now(self, key: str | None = None) -> None:
         """Fetch now, even when paused or after a final read."""
@@ -134,12 +143,23 @@ class Refresher:
         for slot in self._slots.values():
             slot.kick.set()
 
+    def quiet(self) -> bool:
+        """Nothing is being read or stored, and nothing is due: every send sleeps until its
+        next poll. Tests and benchmarks wait for this instead of for time to pass."""
+        return self._running and all(
+            slot.asleep
+            and not slot.kick.is_set()
+            and not self._is_due(slot)
+            and (slot.recorded is None or slot.recorded.done())
+            for slot in self._slots.values()
+        )
+
     async def run(self) -> None:
         """Poll until cancelled; closes the clients on the way out."""
         self._running = True
         for slot in self._slots.values():
             if slot.task is None:
-                slot.task = asyncio.create_task(self._loop(slot), name=f"poll {slot.state.key}")
+                self._start(slot)
         try:
             await asyncio.Event().wait()
         finally:
@@ -151,18 +171,35 @@ class Refresher:
                 await client.aclose()
             self._clients.clear()
 
+    # --- scheduling -----------------------------------------------------------------
+
+    def _start(self, slot: _Slot) -> None:
+        key = slot.state.key
+        if self._history is not None:
+            slot.remembered = asyncio.create_task(asyncio.to_thread(self._remember, key))
+        slot.task = asyncio.create_task(self._loop(slot), name=f"poll {key}")
+
     async def _loop(self, slot: _Slot) -> None:
         while True:
             forced = await self._wait_until_due(slot)
-            async with self._semaphore:
-                # Pause or Retry-After may have come while this poll queued for a slot.
-                if forced or slot.forced or self._is_due(slot):
-                    slot.forced = False
-                    try:
-                        await self._poll(slot)
-                    except Exception as exc:  # a bug must not end this send's polling
-                        log.exception("unexpected error polling %s", slot.state.key)
-                        self._failed(slot, SendwatchError(f"internal error: {exc!r}"[:200]))
+            try:
+                await self._poll(slot, forced)
+            except Exception as exc:  # a bug must not end this send's polling
+                log.exception("unexpected error polling %s", slot.state.key)
+                self._failed(slot, SendwatchError(f"internal error: {exc!r}"[:200]))
+
+    async def _poll(self, slot: _Slot, forced: bool) -> None:
+        async with self._semaphore:
+            # Pause or Retry-After may have come while this poll queued for a slot.
+            if not (forced or slot.forced or self._is_due(slot)):
+                return
+            slot.forced = False
+            result = await self._fetch(slot)
+        # Outside the semaphore: comparing and storing a read is not a request.
+        if isinstance(result, Delivery):
+            await self._succeeded(slot, result)
+        else:
+            self._failed(slot, result)
 
     def _is_due(self, slot: _Slot) -> bool:
         delay = self._delay(slot)
@@ -171,9 +208,8 @@ class Refresher:
     def _delay(self, slot: _Slot) -> float | None:
         if self.paused or slot.due is None:
             return None
-        loop_now = asyncio.get_running_loop().time()
         resume = max(slot.due, self._profile_pause.get(slot.state.send.profile, 0.0))
-        return resume - loop_now
+        return resume - self._clock.monotonic()
 
     async def _wait_until_due(self, slot: _Slot) -> bool:
         """Sleep until the next poll is due; True when a manual refresh woke us."""
@@ -185,8 +221,13 @@ class Refresher:
             delay = self._delay(slot)
             if delay is not None and delay <= 0:
                 return False
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(slot.kick.wait(), delay)
+            slot.asleep = True
+            try:
+                await self._clock.sleep(delay, slot.kick)
+            finally:
+                slot.asleep = False
+
+    # --- reading --------------------------------------------------------------------
 
     async def _client(self, profile_name: str) -> Fetcher:
         client = self._clients.get(profile_name)
@@ -198,33 +239,40 @@ class Refresher:
                 profile = self._config.profiles.get(profile_name)
                 if profile is None:
                     raise ConfigError(
-                        str(self._config.path), f"no profile named {profile_name!r} is configured"
+                        str(self._config.path), f"profile {profile_name!r} is not configured"
                     )
                 # In a thread: an httpx client loads the CA bundle, ~70 ms of blocked loop.
                 client = await asyncio.to_thread(self._client_factory, profile)
                 self._clients[profile_name] = client
         return client
 
-    async def _poll(self, slot: _Slot) -> None:
+    async def _fetch(self, slot: _Slot) -> Delivery | SendwatchError:
         send = slot.state.send
         try:
             client = await self._client(send.profile)
-            delivery = await client.fetch(
+            return await client.fetch(
                 send.kind, send.message_id, send.token_id, previous=slot.state.delivery
             )
         except SendwatchError as exc:
-            self._failed(slot, exc)
-            return
-        await self._succeeded(slot, delivery)
+            return exc
 
     async def _succeeded(self, slot: _Slot, delivery: Delivery) -> None:
-        now = self._now()
+        now = self._clock.now()
         previous = slot.state.delivery
-        # Comparing and recording 100,000 recipients is off the event loop, like parsing.
-        news = await asyncio.to_thread(self._digest, slot, previous, delivery, now)
-        slot.since = news.since
+        if slot.recorded is not None:
+            await slot.recorded  # the last read's outcomes are stored before this one's
+        observed, remembered = slot.state.observed, None
+        if slot.remembered is not None:  # the first read: what earlier sessions saw
+            remembered, observed = await slot.remembered
+            slot.remembered = None
+        # Comparing 100,000 recipients is off the event loop, like parsing.
+        digest = await asyncio.to_thread(
+            _digest, previous, delivery, slot.state.since, remembered, now
+        )
+        if all(status != delivery.status for status, _ in observed):
+            observed = (*observed, (delivery.status, now))
         final = delivery.phase.final
-        slot.due = None if final else asyncio.get_running_loop().time() + self.interval
+        slot.due = None if final else self._clock.monotonic() + self.interval
         self._publish(
             slot,
             SendState(
@@ -232,76 +280,32 @@ class Refresher:
                 delivery=delivery,
                 fetched_at=now,
                 next_poll_at=None if final else now + timedelta(seconds=self.interval),
-                observed=news.observed or slot.state.observed,
-                since=news.since,
-                changed=news.changed,
-                in_place=news.in_place,
+                observed=observed,
+                since=digest.since,
+                changed=digest.changed,
+                in_place=digest.in_place,
                 became_final=final and previous is not None and not previous.phase.final,
-                warning=news.warning,
+                warning=slot.state.warning,
             ),
         )
-
-    def _digest(
-        self, slot: _Slot, previous: Delivery | None, delivery: Delivery, now: datetime
-    ) -> _News:
-        """What changed since the last read, recorded in history (runs in a thread)."""
-        changed, new_outcomes = changed_numbers(previous, delivery)
-        observed, warning, loaded = self._record(slot, delivery, new_outcomes, now)
-        since = dict(slot.since)
-        if loaded is not None:
-            since.update(loaded)
-        for number in new_outcomes:
-            if previous is None:
-                since.setdefault(number, now)
-            else:
-                since[number] = now
-        return _News(
-            changed,
-            kept_in_place(previous.recipients if previous else None, delivery.recipients),
-            observed,
-            since,
-            warning,
-        )
-
-    def _record(
-        self, slot: _Slot, delivery: Delivery, changed: frozenset[str], now: datetime
-    ) -> tuple[tuple[tuple[str, datetime], ...], str | None, dict[str, datetime] | None]:
-        """Store what we observed; history trouble is a warning, never a failed poll."""
-        history = self._history
-        if history is None:
-            seen = dict(slot.state.observed)
-            seen.setdefault(delivery.status, now)
-            return tuple(seen.items()), None, None
-        key = slot.state.key
-        outcomes = {
-            r.mobile_number: outcome_key(r)
-            for r in delivery.recipients
-            if r.mobile_number in changed
-        }
-        try:
-            history.record_status(key, delivery.status, now)
-            history.record_outcomes(key, outcomes, now)
-            loaded = None if slot.since_loaded else history.current_since(key)
-            observed = tuple(history.status_observations(key))
-        except (SendwatchError, OSError) as exc:
-            return (), f"history not saved: {exc}", None
-        slot.since_loaded = True
-        return observed, None, loaded
+        if self._history is not None:
+            slot.recorded = asyncio.create_task(
+                self._record(slot, delivery, digest.new_outcomes, now)
+            )
 
     def _failed(self, slot: _Slot, error: SendwatchError) -> None:
-        now = self._now()
-        loop_now = asyncio.get_running_loop().time()
+        now = self._clock.now()
         failures = slot.state.failures + 1
-        retry_after = min(getattr(error, "retry_after", None) or 0.0, MAX_BACKOFF)
-        if isinstance(error, RateLimited | ServerError) and retry_after:
-            self._profile_pause[slot.state.send.profile] = loop_now + float(retry_after)
-        if error.retryable:
-            backoff = min(self.interval * 2 ** (failures - 1), MAX_BACKOFF)
-            delay = max(backoff * (0.5 + self._rng.random() / 2), retry_after)
-            slot.due = loop_now + delay
-            next_at: datetime | None = now + timedelta(seconds=delay)
+        asked = announced_wait(error)
+        if asked and isinstance(error, RateLimited | ServerError):
+            pause = self._clock.monotonic() + min(asked, MAX_BACKOFF)
+            self._profile_pause[slot.state.send.profile] = pause
+        delay = self.policy.delay(error, failures, rng=self._rng)
+        if delay is None:  # it will not fix itself: wait for a manual refresh
+            slot.due, next_at = None, None
         else:
-            slot.due, next_at = None, None  # it will not fix itself: wait for a manual refresh
+            slot.due = self._clock.monotonic() + delay
+            next_at = now + timedelta(seconds=delay)
         self._publish(
             slot,
             replace(
@@ -310,15 +314,79 @@ class Refresher:
                 error_at=now,
                 failures=failures,
                 next_poll_at=next_at,
-                changed=frozenset(),
-                became_final=False,
+                **_NO_NEWS,
             ),
         )
 
     def _publish(self, slot: _Slot, state: SendState) -> None:
         slot.state = state
-        if state.key in self._slots:
+        if self._slots.get(state.key) is slot:
             self._on_update(state)
+
+    # --- history --------------------------------------------------------------------
+
+    def _remember(self, key: str) -> tuple[Remembered, Observed]:
+        """What earlier sessions observed of this send (runs in a thread)."""
+        assert self._history is not None
+        try:
+            outcomes = self._history.current(key)
+            observed = tuple(self._history.status_observations(key))
+        except Exception as exc:  # no history is a nuisance, never a failed poll
+            log.warning("history of %s not read: %s", key, exc)
+            return {}, ()
+        return outcomes, observed
+
+    async def _record(
+        self, slot: _Slot, delivery: Delivery, new_outcomes: frozenset[str], now: datetime
+    ) -> None:
+        """Store what this read showed for the first time; trouble is a warning only."""
+        history, key = self._history, slot.state.key
+        assert history is not None
+
+        def write() -> None:
+            outcomes = {
+                r.mobile_number: outcome_key(r)
+                for r in delivery.recipients
+                if r.mobile_number in new_outcomes
+            }
+            history.record_status(key, delivery.status, now)
+            history.record_outcomes(key, outcomes, now)
+
+        try:
+            await asyncio.to_thread(write)
+        except Exception as exc:  # SQLite trouble, a full disk: polling goes on
+            warning: str | None = f"history not saved: {exc}"
+        else:
+            warning = None
+        if warning != slot.state.warning:
+            self._publish(slot, replace(slot.state, warning=warning, **_NO_NEWS))
+
+
+_NO_NEWS: Mapping[str, Any] = {"changed": frozenset(), "became_final": False}
+"""A republished state carries no news: nothing changed, nothing just finished."""
+
+
+def _digest(
+    previous: Delivery | None,
+    delivery: Delivery,
+    since: Mapping[str, datetime],
+    remembered: Remembered | None,
+    now: datetime,
+) -> _Digest:
+    """Which rows and outcomes changed, and since when each number has its outcome."""
+    changed, new_outcomes = changed_numbers(previous, delivery)
+    old = previous.recipients if previous is not None else None
+    since = dict(since)
+    if remembered is not None:  # an outcome an earlier session saw keeps its time
+        for r in delivery.recipients:
+            number = r.mobile_number
+            known = remembered.get(number)
+            seen = known is not None and known[0] == stored_outcome(outcome_key(r))
+            since[number] = known[1] if known is not None and seen else now
+    else:
+        for number in new_outcomes:
+            since[number] = now
+    return _Digest(changed, new_outcomes, kept_in_place(old, delivery.recipients), since)
 
 
 def _default_client(profile: Profile) -> Fetcher:
@@ -326,4 +394,4 @@ def _default_client(profile: Profile) -> Fetcher:
 
     # Retry-After must pause the whole profile, which only the refresher can do; and its
     # own backoff replaces the client's retries, so an outage costs one request a poll.
-    return SmsClient(profile, retries=1, max_retry_after=0)
+    return SmsClient(profile, retries=1, policy=replace(CLIENT_RETRIES, max_retry_after=0.0))

@@ -26,6 +26,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.worker import Worker, WorkerState
 
 from tui.core.api.errors import SendwatchError
+from tui.core.clock import SystemClock
 from tui.core.refresher import Refresher
 from tui.core.state import SendState
 from tui.core.store.config import Config
@@ -155,7 +156,9 @@ class SendwatchApp(App[None]):
         self.history = history
         self.now = now
         self.banner = banner
-        self.refresher = refresher or Refresher(config, self._publish, history=history, now=now)
+        self.refresher = refresher or Refresher(
+            config, self._publish, history=history, clock=SystemClock(wall=now)
+        )
         self._states: dict[str, SendState] = {}
         self._undo: list[tuple[int, WatchedSend]] = []
         self._writing = asyncio.Lock()
@@ -164,6 +167,8 @@ class SendwatchApp(App[None]):
         self._recipient_screen: RecipientScreen | None = None
         self._history_key = ""
         self._help_installed = False
+        self.prune_worker: Worker[None] | None = None
+        """Drops the history of sends removed long ago; tests wait for it."""
 
     # ---- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -192,7 +197,9 @@ class SendwatchApp(App[None]):
         self._update_subtitle()
         self.run_worker(self.refresher.run(), name="refresher", exit_on_error=False)
         if self.history is not None:
-            self.run_worker(self._prune_history, name="prune", thread=True, exit_on_error=False)
+            self.prune_worker = self.run_worker(
+                self._prune_history, name="prune", thread=True, exit_on_error=False
+            )
         if self.banner:
             self.notify(self.banner, title="sendwatch", timeout=8, markup=False)
 

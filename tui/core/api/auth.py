@@ -10,12 +10,9 @@ Nothing here ever puts a token or a secret into an exception, a log line or a re
 from __future__ import annotations
 
 import asyncio
-import errno
 import json
 import logging
 import math
-import socket
-import ssl
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
@@ -31,8 +28,8 @@ from tui.core.api.errors import (
     NetworkError,
     RateLimited,
     ServerError,
-    redact,
 )
+from tui.core.api.http import network_error, profile_where, retry_after_of, server_text
 from tui.core.store import config as _config
 from tui.core.store.config import Profile
 
@@ -46,105 +43,9 @@ REFRESH_MARGIN = 60.0
 """Refresh this long before expiry, or 10% of the lifetime when that is shorter."""
 STALE_RETRY = 5.0
 """After a failed early refresh, keep using the still-valid token this long before retrying."""
-_MAX_SERVER_TEXT = 300
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def profile_where(profile: Profile) -> str:
-    """How errors name a profile: `profile 'prod'`."""
-    return f"profile {profile.name!r}"
-
-
-def _cause_chain(exc: BaseException) -> list[BaseException]:
-    chain: list[BaseException] = []
-    seen: set[int] = set()
-    cur: BaseException | None = exc
-    while cur is not None and id(cur) not in seen:
-        seen.add(id(cur))
-        chain.append(cur)
-        cur = cur.__cause__ or cur.__context__
-    return chain
-
-
-def network_kind(exc: httpx.TransportError) -> str:
-    """Classify a transport failure: timeout, refused, reset, dns, tls or other."""
-    if isinstance(exc, httpx.TimeoutException):
-        return "timeout"
-    chain = _cause_chain(exc)
-    for cause in chain:
-        if isinstance(cause, ssl.SSLError | ssl.CertificateError):
-            return "tls"
-        if isinstance(cause, socket.gaierror):
-            return "dns"
-        if isinstance(cause, ConnectionRefusedError):
-            return "refused"
-        if isinstance(cause, ConnectionResetError | BrokenPipeError | ConnectionAbortedError):
-            return "reset"
-        if isinstance(cause, OSError) and cause.errno == errno.ECONNREFUSED:
-            return "refused"
-    text = " ".join(str(c) for c in chain).lower()
-    if "certificate" in text or "ssl" in text or "tls" in text:
-        return "tls"
-    if (
-        "name or service not known" in text
-        or "nodename nor servname" in text
-        or "getaddrinfo" in text
-        or "temporary failure in name resolution" in text
-    ):
-        return "dns"
-    if "connection refused" in text or "errno 111" in text:
-        return "refused"
-    if isinstance(exc, httpx.ReadError | httpx.WriteError):
-        return "reset"
-    if isinstance(exc, httpx.RemoteProtocolError) and (
-        "disconnect" in text or "closed" in text or "incomplete" in text
-    ):
-        return "reset"
-    return "other"
-
-
-_KIND_TEXT = {
-    "timeout": "timed out",
-    "refused": "connection refused",
-    "reset": "connection dropped",
-    "dns": "host name not found",
-    "tls": "TLS/certificate problem",
-    "other": "transport failure",
-}
-
-
-def network_error(exc: httpx.TransportError, request: httpx.Request | None = None) -> NetworkError:
-    """Map an httpx transport exception to NetworkError with a detail free of secrets.
-
-    The detail names the host and path (never the query, which may hold a token) and the
-    low-level reason, passed through `redact` in case it quoted a URL.
-    """
-    kind = network_kind(exc)
-    where = ""
-    if request is None:
-        try:
-            request = exc.request
-        except RuntimeError:
-            request = None
-    if request is not None:
-        url = request.url
-        where = f" on {request.method} {url.scheme}://{url.netloc.decode('ascii', 'replace')}"
-        where += url.path
-    reason = str(exc).strip() or type(exc).__name__
-    if len(reason) > _MAX_SERVER_TEXT:
-        reason = reason[:_MAX_SERVER_TEXT] + "…"
-    detail = redact(f"{_KIND_TEXT[kind]}{where} ({reason})")
-    return NetworkError(kind, detail)
-
-
-def server_text(text: str) -> str:
-    """One line of server-supplied text, bounded and redacted."""
-    line = " ".join(text.split())
-    if len(line) > _MAX_SERVER_TEXT:
-        line = line[:_MAX_SERVER_TEXT] + "…"
-    return redact(line)
 
 
 def positive_number(value: object) -> float | None:
@@ -249,8 +150,6 @@ class _FetchingProvider(TokenProvider):
         self._expires_at = 0.0
         self._retry_at = 0.0
         self._inflight: asyncio.Task[str] | None = None
-        self.fetch_count = 0
-        """How many tokens this provider has obtained (for tests and `doctor`)."""
 
     # -- public API
 
@@ -302,7 +201,6 @@ class _FetchingProvider(TokenProvider):
                 self._retry_at = self._clock() + STALE_RETRY  # from now: the fetch took time
                 return old
             raise
-        self.fetch_count += 1
         self._token = value
         self._expires_at = now + lifetime
         self._refresh_at = self._expires_at - refresh_margin(lifetime)
@@ -376,12 +274,8 @@ class _FetchingProvider(TokenProvider):
                 messages=(said,) if said else (),
             )
         if status == 429:
-            from tui.core.api.client import retry_after_of
-
             raise RateLimited(retry_after_of(response.headers, decoded), status=429)
         if status >= 500:
-            from tui.core.api.client import retry_after_of
-
             wait = retry_after_of(response.headers, decoded) if status == 503 else None
             raise ServerError(status, retry_after=wait, messages=(said,) if said else ())
         raise ApiError(
@@ -483,6 +377,4 @@ __all__ = [
     "StaticTokenProvider",
     "TokenProvider",
     "make_provider",
-    "network_error",
-    "network_kind",
 ]

@@ -8,30 +8,17 @@ or secret ever appears in an exception message, a log line or a repr.
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import json
 import logging
-import math
-import os
-import random
 import re
-import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from datetime import UTC
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
 import httpx
 
-import tui
-from tui.core.api.auth import (
-    TokenProvider,
-    make_provider,
-    network_error,
-    profile_where,
-    server_text,
-)
+from tui.core.api.auth import TokenProvider, make_provider
 from tui.core.api.errors import (
     ApiError,
     AuthError,
@@ -45,32 +32,20 @@ from tui.core.api.errors import (
     from_error_messages,
     redact,
 )
+from tui.core.api.http import (
+    build_http_client,
+    network_error,
+    profile_where,
+    retry_after_of,
+    server_text,
+)
 from tui.core.api.ids import check_id, path_segment
 from tui.core.api.model import Delivery, SendKind, parse_delivery_bytes
+from tui.core.api.retry import CLIENT_RETRIES, RetryPolicy
 from tui.core.store.config import Profile
 
 log = logging.getLogger("sendwatch.client")
 
-
-class _RedactFilter(logging.Filter):
-    """Blank tokens out of httpx's own log lines (it logs full URLs, query included)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            text = record.getMessage()
-        except Exception:  # a broken record is the logging module's problem, not ours
-            return True
-        clean = redact(text)
-        if clean != text:
-            record.msg, record.args = clean, None
-        return True
-
-
-_REDACT_FILTER = _RedactFilter()
-for _name in ("httpx", "httpcore"):
-    _logger = logging.getLogger(_name)
-    if not any(isinstance(f, _RedactFilter) for f in _logger.filters):
-        _logger.addFilter(_REDACT_FILTER)
 
 T = TypeVar("T")
 
@@ -79,93 +54,11 @@ THREAD_PARSE_BYTES = 256 * 1024
 body into one bytes object took 70-110 ms on the event loop (its page faults included)."""
 MAX_BODY_BYTES = 64 * 1024 * 1024
 """A reply larger than this is refused (BadResponse) instead of filling memory."""
-RETRY_DELAY_CAP = 10.0
-"""Upper bound of one exponential backoff step (before jitter)."""
-DEFAULT_TIMEOUT = 15.0
 
 _REFERENCE = re.compile(r"reference id[:\s]+([A-Za-z0-9._-]+)", re.I)
 
 
-# --------------------------------------------------------------------------- httpx client
-
-
-def build_http_client(
-    profile: Profile | None = None, *, max_connections: int = 10
-) -> httpx.AsyncClient:
-    """An httpx client for one profile: verified TLS, env proxies, keep-alive pool.
-
-    TLS verification is always on; `profile.ca_bundle` adds a CA file (corporate
-    proxies). Proxies come from the environment (HTTPS_PROXY, NO_PROXY, ...).
-    """
-    total = profile.timeout if profile and profile.timeout > 0 else DEFAULT_TIMEOUT
-    timeout = httpx.Timeout(total, connect=min(5.0, total / 2))
-    verify: ssl.SSLContext | bool = True
-    if profile is not None and profile.ca_bundle:
-        path = os.path.expanduser(profile.ca_bundle)
-        try:
-            verify = ssl.create_default_context(cafile=path)
-        except (OSError, ssl.SSLError) as exc:
-            raise ConfigError(
-                profile_where(profile), f"cannot use ca_bundle {path!r}: {exc}"
-            ) from None
-    return httpx.AsyncClient(
-        timeout=timeout,
-        verify=verify,
-        trust_env=True,
-        follow_redirects=False,
-        http1=True,
-        http2=False,
-        limits=httpx.Limits(
-            max_connections=max_connections,
-            max_keepalive_connections=max_connections,
-            keepalive_expiry=30.0,
-        ),
-        headers={"User-Agent": f"sendwatch/{tui.__version__}", "Accept": "application/json"},
-    )
-
-
 # --------------------------------------------------------------------------- reply parsing
-
-
-def parse_retry_after(value: str | None, *, now: Callable[[], float] = time.time) -> float | None:
-    """Seconds to wait from a Retry-After header: delta seconds or an HTTP-date."""
-    if value is None:
-        return None
-    text = value.strip()
-    if not text:
-        return None
-    try:
-        seconds = float(text)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        return max(0.0, when.timestamp() - now())
-    if not math.isfinite(seconds):
-        return None
-    return max(0.0, seconds)
-
-
-def _body_retry_after(decoded: Any) -> float | None:
-    if not isinstance(decoded, Mapping):
-        return None
-    value = decoded.get("retryAfter", decoded.get("retry_after"))
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float) and math.isfinite(value):
-        return max(0.0, float(value))
-    if isinstance(value, str):
-        return parse_retry_after(value)
-    return None
-
-
-def retry_after_of(headers: Mapping[str, str], decoded: Any = None) -> float | None:
-    """The wait a 429/503 asks for: Retry-After header, else the body's `retryAfter`."""
-    header = parse_retry_after(headers.get("Retry-After"))
-    return header if header is not None else _body_retry_after(decoded)
 
 
 def _decode(body: bytes) -> Any:
@@ -250,10 +143,9 @@ class _NotSent(Exception):
 class SmsClient:
     """One profile's connection to the SMS REST API.
 
-    Network errors, 5xx and malformed replies are retried `retries` times with
-    exponential backoff and full jitter; 429/503 are retried after their Retry-After
-    when it is at most `max_retry_after` seconds, otherwise raised with `retry_after`
-    set. A 401 refreshes the token and retries exactly once. Other 4xx never retry.
+    Network errors, 5xx and malformed replies are tried again up to `retries` times, as
+    long as `policy` (one rule for every retry loop; see retry.py) says a retry can help
+    and when; a 401 refreshes the token and retries exactly once. Other 4xx never retry.
     """
 
     def __init__(
@@ -263,8 +155,7 @@ class SmsClient:
         http: httpx.AsyncClient | None = None,
         auth: TokenProvider | None = None,
         retries: int = 3,
-        backoff: float = 0.5,
-        max_retry_after: float = 30.0,
+        policy: RetryPolicy = CLIENT_RETRIES,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.profile = profile
@@ -272,8 +163,7 @@ class SmsClient:
         self._http = http if http is not None else build_http_client(profile)
         self.auth = auth if auth is not None else make_provider(profile, self._http)
         self.retries = max(0, retries)
-        self.backoff = max(0.0, backoff)
-        self.max_retry_after = max_retry_after
+        self.policy = policy
         self._sleep = sleep
         self._closed = False
 
@@ -427,7 +317,10 @@ class SmsClient:
                 if not isinstance(exc, NetworkError | ServerError | BadResponse | RateLimited):
                     raise
                 not_sent = not_sent or isinstance(exc, RateLimited)
-            delay = self._retry_delay(error, attempt, idempotent or not_sent)
+            may_repeat = idempotent or not_sent
+            delay = None
+            if attempt < self.retries:
+                delay = self.policy.delay(error, attempt + 1, may_repeat=may_repeat)
             if delay is None:
                 raise error
             attempt += 1
@@ -442,37 +335,6 @@ class SmsClient:
             status=401,
             messages=messages,
         )
-
-    def _retry_delay(
-        self, exc: NetworkError | ApiError, attempt: int, may_repeat: bool
-    ) -> float | None:
-        """Seconds to wait before retrying after `exc`, or None to raise it now.
-
-        `may_repeat` is False for a send that may already have reached the server.
-        """
-        if attempt >= self.retries:
-            return None
-        if isinstance(exc, RateLimited) or (
-            isinstance(exc, ServerError) and exc.status == 503 and exc.retry_after is not None
-        ):
-            wait = exc.retry_after
-            if wait is None or wait > self.max_retry_after:
-                return None
-            return wait
-        if not may_repeat:
-            return None
-        if isinstance(exc, NetworkError):
-            return None if exc.kind == "tls" else self._jitter(attempt)
-        if isinstance(exc, ServerError):
-            return self._jitter(attempt)
-        if isinstance(exc, BadResponse):
-            status = exc.status or 0
-            return self._jitter(attempt) if status < 400 or status >= 500 else None
-        return None
-
-    def _jitter(self, attempt: int) -> float:
-        """Full jitter: uniform in [0, min(cap, backoff * 2**attempt)]."""
-        return random.uniform(0.0, min(RETRY_DELAY_CAP, self.backoff * (2**attempt)))
 
     def _request(
         self, method: str, path: str, json_body: Mapping[str, Any] | None, token: str
@@ -602,11 +464,4 @@ class SmsClient:
         return f"message id {message_id}"
 
 
-__all__ = [
-    "MAX_BODY_BYTES",
-    "THREAD_PARSE_BYTES",
-    "SmsClient",
-    "build_http_client",
-    "parse_retry_after",
-    "retry_after_of",
-]
+__all__ = ["MAX_BODY_BYTES", "THREAD_PARSE_BYTES", "SmsClient"]

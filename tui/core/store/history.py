@@ -85,7 +85,7 @@ def _from_text(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def _outcome_text(outcome: int | str | None) -> str:
+def stored_outcome(outcome: int | str | None) -> str:
     """Codes as decimal text, labels verbatim, 'no code yet' as the empty string."""
     return "" if outcome is None else str(outcome)
 
@@ -266,7 +266,7 @@ class History:
             latest = self._latest_for(conn, send_key)
             changes: dict[str, str] = {}
             for number, outcome in outcomes.items():
-                text = _outcome_text(outcome)
+                text = stored_outcome(outcome)
                 known = latest.get(number)
                 if known is None or known[0] != text:
                     changes[number] = text
@@ -308,17 +308,18 @@ class History:
         finally:
             self._lock.release()
 
-    def current_since(self, send_key: str) -> dict[str, datetime]:
-        """Number → when its current outcome was first seen (for 'delivered 3 min ago')."""
+    def current(self, send_key: str) -> dict[str, tuple[str, datetime]]:
+        """Number → its latest outcome as stored (see `stored_outcome`) and when that was
+        first seen: what a restart needs to tell an old outcome from a new one."""
 
-        def work(conn: sqlite3.Connection) -> dict[str, datetime]:
+        def work(conn: sqlite3.Connection) -> dict[str, tuple[str, datetime]]:
             parsed: dict[str, datetime] = {}
-            result: dict[str, datetime] = {}
-            for number, (_, seen) in self._latest_for(conn, send_key).items():
+            result: dict[str, tuple[str, datetime]] = {}
+            for number, (outcome, seen) in self._latest_for(conn, send_key).items():
                 moment = parsed.get(seen)
                 if moment is None:
                     moment = parsed[seen] = _from_text(seen)
-                result[number] = moment
+                result[number] = (outcome, moment)
             return result
 
         return self._run("read", work)
