@@ -1,9 +1,11 @@
 """The poll scheduler with the real SmsClient, against the simulator over HTTP.
 
-Sim time is frozen (`time_scale=0`): a send only moves when a test calls `sim.advance()`,
-while the refresher's own timers run on the real event loop with a 0.05 s interval.
-A `Meter` wraps every client the refresher builds and counts fetches as they start, so
-"no fetch happened" is exact (it does not depend on when the server logs a request).
+Both clocks stand still until a test moves them: the simulator's (`time_scale=0`, moved
+with `sim.advance()`) and the refresher's (a `ManualClock`, moved by `Rig.until`/`tick`
+only while the refresher is quiet). So every poll happens at a known moment, however
+loaded the machine is. A `Meter` wraps every client the refresher builds and counts
+fetches as they start; a fetch can be held at its start (`Meter.hold`) to make overlaps
+happen on purpose instead of by luck.
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ import itertools
 import threading
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.clocks import ManualClock, drive, real_wait, settle, tick
 from tui.core.api.client import SmsClient
 from tui.core.api.errors import ConfigError, RateLimited, ServerError, TokenNotForClient
 from tui.core.api.model import Delivery, SendKind
@@ -66,6 +69,11 @@ def watched(mid: str, tid: str, profile: str = "sim") -> WatchedSend:
     return WatchedSend(profile=profile, message_id=mid, token_id=tid, kind=MC)
 
 
+async def no_wait(seconds: float) -> None:
+    """The client's retry pauses, without the wall-clock wait."""
+    await asyncio.sleep(0)
+
+
 class Meter:
     """Shared by every wrapped client: fetches started and in flight, per token and overall."""
 
@@ -77,14 +85,27 @@ class Meter:
         self.max_total = 0
         self.built_on_loop_thread: bool | None = None
         self.clients_built = 0
+        self.gates: dict[str, asyncio.Event] = {}
 
     def factory(self, **client_kw: Any) -> Callable[[Profile], Fetcher]:
+        client_kw.setdefault("sleep", no_wait)
+
         def build(profile: Profile) -> Fetcher:
             self.clients_built += 1
             self.built_on_loop_thread = threading.current_thread() is threading.main_thread()
             return MeteredClient(SmsClient(profile, **client_kw), self)
 
         return build
+
+    def hold(self, *tokens: str) -> None:
+        """Fetches of these tokens start (and count) but wait for `release()` to go on."""
+        for token in tokens:
+            self.gates[token] = asyncio.Event()
+
+    def release(self) -> None:
+        for gate in self.gates.values():
+            gate.set()
+        self.gates.clear()
 
 
 class MeteredClient:
@@ -102,6 +123,9 @@ class MeteredClient:
         m.max_per_token[token_id] = max(m.max_per_token[token_id], m.in_flight[token_id])
         m.max_total = max(m.max_total, m.total_in_flight)
         try:
+            gate = m.gates.get(token_id)
+            if gate is not None:
+                await gate.wait()
             return await self.inner.fetch(kind, message_id, token_id, previous=previous)
         finally:
             m.in_flight[token_id] -= 1
@@ -111,17 +135,37 @@ class MeteredClient:
         await self.inner.aclose()
 
 
-async def wait_for(predicate: Callable[[], Any], what: str, timeout: float = 5.0) -> Any:
-    """Poll `predicate` until it returns something truthy; fail after `timeout` seconds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while True:
-        result = predicate()
-        if result:
-            return result
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        await asyncio.sleep(0.01)
+@dataclass
+class Rig:
+    """A refresher on a manual clock, and ways to let its time pass."""
+
+    refresher: Refresher
+    clock: ManualClock = field(default_factory=ManualClock)
+
+    async def until(self, ready: Callable[[], Any], what: str, limit: float = 60.0) -> Any:
+        """Poll on, interval by interval, until `ready()` (fails after `limit` test seconds)."""
+        return await drive(self.clock, self.refresher, ready, what, step=INTERVAL, limit=limit)
+
+    async def tick(self, seconds: float) -> None:
+        """Let `seconds` pass, every poll that falls due included."""
+        await tick(self.clock, self.refresher, seconds, step=INTERVAL)
+
+    async def quiet(self, meter: Meter, token: str, seconds: float = 0.3) -> None:
+        """Assert no fetch of `token` starts while `seconds` pass."""
+        await settle(self.refresher)
+        before = meter.started[token]
+        await self.tick(seconds)
+        assert meter.started[token] == before, f"{meter.started[token] - before} fetches"
+
+
+def rig(
+    config: Config,
+    on_update: Callable[[SendState], None],
+    clock: ManualClock | None = None,
+    **kw: Any,
+) -> Rig:
+    clock = clock or ManualClock()
+    return Rig(Refresher(config, on_update, clock=clock, **kw), clock)
 
 
 @contextlib.asynccontextmanager
@@ -171,21 +215,13 @@ def dedupe(values: list[str]) -> list[str]:
     return out
 
 
-async def advance_and_read(sim: Simulator, states: list[SendState], seconds: float) -> None:
+async def advance_and_read(r: Rig, sim: Simulator, states: list[SendState], seconds: float) -> None:
     """Move sim time, wait for a read that shows it, then for one more (unchanged) read."""
     seen = reads(states)[-1].delivery
     sim.advance(seconds)
-    await wait_for(lambda: reads(states)[-1].delivery != seen, "a changed delivery")
+    await r.until(lambda: reads(states)[-1].delivery != seen, "a changed delivery")
     n = len(reads(states))
-    await wait_for(lambda: len(reads(states)) > n, "one more read")
-
-
-async def quiet(meter: Meter, token: str, seconds: float = 0.3) -> None:
-    """Assert no fetch of `token` starts within `seconds` (after any in flight ends)."""
-    await wait_for(lambda: meter.in_flight[token] == 0, "the fetch in flight to end")
-    before = meter.started[token]
-    await asyncio.sleep(seconds)
-    assert meter.started[token] == before, f"{meter.started[token] - before} fetches"
+    await r.until(lambda: len(reads(states)) > n, "one more read")
 
 
 # --------------------------------------------------------------------------- progression
@@ -197,22 +233,21 @@ async def test_progression_to_finished_then_stops(sim: Simulator, tmp_path: Path
     send = watched(mid, tid)
     states: list[SendState] = []
     meter = Meter()
-    refresher = Refresher(
-        make_config(tmp_path, sim_profile(sim)), states.append, client_factory=meter.factory()
-    )
+    r = rig(make_config(tmp_path, sim_profile(sim)), states.append, client_factory=meter.factory())
+    refresher = r.refresher
     refresher.watch(send)
     async with running(refresher):
-        first = await wait_for(status_is(states, send.key, "New"), "New")
+        first = await r.until(status_is(states, send.key, "New"), "New")
         assert first.next_poll_at is not None and first.next_poll_at > first.fetched_at
         assert not first.final
         for step, status in ((2.5, "Queuing"), (3.0, "Started"), (3600, "Finished")):
             sim.advance(step)
-            await wait_for(status_is(states, send.key, status), status)
+            await r.until(status_is(states, send.key, status), status)
 
         done = reads(states, send.key)[-1]
         assert done.final and done.next_poll_at is None
         on_server = sim.stats.deliveries
-        await quiet(meter, tid)  # a final read ends polling
+        await r.quiet(meter, tid)  # a final read ends polling
         assert sim.stats.deliveries == on_server
 
         ok = reads(states, send.key)
@@ -232,8 +267,9 @@ async def test_progression_to_finished_then_stops(sim: Simulator, tmp_path: Path
 
         # Manual refresh still works after the final read, and paused too.
         n = meter.started[tid]
+        r.clock.advance(1.0)
         refresher.refresh_now(send.key)
-        await wait_for(lambda: len(reads(states, send.key)) > len(ok), "a manual read")
+        await r.until(lambda: len(reads(states, send.key)) > len(ok), "a manual read")
         assert meter.started[tid] == n + 1
         again = reads(states, send.key)[-1]
         assert again.final and not again.became_final
@@ -241,8 +277,8 @@ async def test_progression_to_finished_then_stops(sim: Simulator, tmp_path: Path
         assert again.fetched_at > done.fetched_at
         refresher.set_paused(True)
         refresher.refresh_now(send.key)
-        await wait_for(lambda: meter.started[tid] == n + 2, "a manual read while paused")
-        await quiet(meter, tid, 0.2)
+        await r.until(lambda: meter.started[tid] == n + 2, "a manual read while paused")
+        await r.quiet(meter, tid, 0.2)
         assert sum(s.became_final for s in reads(states)) == 1
 
 
@@ -251,16 +287,17 @@ async def test_became_final_is_published_once(sim: Simulator, tmp_path: Path) ->
     tid = sim.create_send(mid, 3)
     send = watched(mid, tid)
     states: list[SendState] = []
-    refresher = Refresher(make_config(tmp_path, sim_profile(sim)), states.append)
+    r = rig(make_config(tmp_path, sim_profile(sim)), states.append)
+    refresher = r.refresher
     refresher.watch(send)
     async with running(refresher):
-        await wait_for(status_is(states, send.key, "New"), "New")
+        await r.until(status_is(states, send.key, "New"), "New")
         sim.advance(3600)
-        await wait_for(status_is(states, send.key, "Finished"), "Finished")
+        await r.until(status_is(states, send.key, "Finished"), "Finished")
         refresher.update_send(replace(send, label="renamed"))
         n = len(reads(states))
         refresher.refresh_now(send.key)
-        await wait_for(lambda: len(reads(states)) > n, "a manual read")
+        await r.until(lambda: len(reads(states)) > n, "a manual read")
     assert states[-1].send.label == "renamed"
     flagged = [s for s in states if s.became_final]
     assert len(flagged) == 1, [s.send.label for s in flagged]
@@ -275,17 +312,17 @@ async def test_errors_keep_last_good_data_and_back_off(sim: Simulator, tmp_path:
     send = watched(mid, tid)
     states: list[SendState] = []
     meter = Meter()
-    refresher = Refresher(
+    r = rig(
         make_config(tmp_path, sim_profile(sim)),
         states.append,
         client_factory=meter.factory(retries=0),
     )
-    refresher.watch(send)
-    async with running(refresher):
-        good = await wait_for(status_is(states, send.key, "New"), "a first good read")
+    r.refresher.watch(send)
+    async with running(r.refresher):
+        good = await r.until(status_is(states, send.key, "New"), "a first good read")
         sim.inject(tid, Fault(kind="http500", times=3))
         mark = len(states)
-        await wait_for(
+        await r.until(
             lambda: (s := latest(states, send.key)) is not None and s.failures >= 3,
             "three failures",
         )
@@ -304,7 +341,7 @@ async def test_errors_keep_last_good_data_and_back_off(sim: Simulator, tmp_path:
             base = INTERVAL * 2**n
             assert base * 0.5 - 1e-3 <= wait <= base + 1e-3, waits
 
-        healed = await wait_for(
+        healed = await r.until(
             lambda: (
                 (s := latest(states, send.key)) is not None
                 and s.error is None
@@ -328,23 +365,21 @@ async def test_non_retryable_error_waits_for_a_manual_refresh(
     send = watched(mid, foreign)
     states: list[SendState] = []
     meter = Meter()
-    refresher = Refresher(
-        make_config(tmp_path, sim_profile(sim)), states.append, client_factory=meter.factory()
-    )
-    refresher.watch(send)
-    async with running(refresher):
-        s = await wait_for(lambda: (x := latest(states, send.key)) and x.error and x, "the error")
+    r = rig(make_config(tmp_path, sim_profile(sim)), states.append, client_factory=meter.factory())
+    r.refresher.watch(send)
+    async with running(r.refresher):
+        s = await r.until(lambda: (x := latest(states, send.key)) and x.error and x, "the error")
         assert isinstance(s.error, TokenNotForClient)
         assert s.next_poll_at is None and s.failures == 1
         assert s.delivery is None and not s.stale
-        await quiet(meter, foreign)
+        await r.quiet(meter, foreign)
         assert meter.started[foreign] == 1
-        refresher.refresh_now(send.key)
-        await wait_for(lambda: latest(states, send.key).failures == 2, "a manual retry")  # type: ignore[union-attr]
+        r.refresher.refresh_now(send.key)
+        await r.until(lambda: latest(states, send.key).failures == 2, "a manual retry")  # type: ignore[union-attr]
         again = latest(states, send.key)
         assert again is not None and again.next_poll_at is None
         assert meter.started[foreign] == 2
-        await quiet(meter, foreign, 0.15)
+        await r.quiet(meter, foreign, 0.15)
 
 
 async def test_retry_after_pauses_only_that_profile(sim: Simulator, tmp_path: Path) -> None:
@@ -360,31 +395,31 @@ async def test_retry_after_pauses_only_that_profile(sim: Simulator, tmp_path: Pa
         if isinstance(state.error, RateLimited) and not snapshot:
             snapshot.update(meter.started)  # at the very moment the 429 is handled
 
-    refresher = Refresher(
+    r = rig(
         make_config(tmp_path, sim_profile(sim), sim_profile(sim, "other")),
         on_update,
         client_factory=meter.factory(retries=0),
     )
     for s in sends:
-        refresher.watch(s)
-    async with running(refresher):
-        await wait_for(lambda: all(meter.started[t] >= 2 for t in (a, b, c)), "first reads")
+        r.refresher.watch(s)
+    async with running(r.refresher):
+        await r.until(lambda: all(meter.started[t] >= 2 for t in (a, b, c)), "first reads")
         sim.inject(a, Fault(kind="http429", times=1, retry_after=0.5))
-        await wait_for(lambda: snapshot, "the 429")
+        await r.until(lambda: snapshot, "the 429")
         limited = latest(states, sends[0].key)
         assert limited is not None and isinstance(limited.error, RateLimited)
         assert limited.error.retry_after == 0.5
         assert limited.stale and limited.next_poll_at is not None
         assert limited.next_poll_at - limited.error_at >= timedelta(seconds=0.5)  # type: ignore[operator]
-        await asyncio.sleep(0.3)
+        await r.tick(0.3)
         assert meter.started[a] == snapshot[a]
         assert meter.started[b] == snapshot[b]  # same profile: paused too
         assert meter.started[c] >= snapshot[c] + 2  # another profile: not paused
-        await wait_for(
+        await r.until(
             lambda: meter.started[a] > snapshot[a] and meter.started[b] > snapshot[b],
             "polling to resume after the pause",
         )
-        await wait_for(lambda: latest(states, sends[0].key).error is None, "A to recover")  # type: ignore[union-attr]
+        await r.until(lambda: latest(states, sends[0].key).error is None, "A to recover")  # type: ignore[union-attr]
 
 
 async def test_retry_after_also_holds_polls_queued_for_a_slot(
@@ -401,20 +436,27 @@ async def test_retry_after_also_holds_polls_queued_for_a_slot(
         if isinstance(state.error, RateLimited) and not snapshot:
             snapshot.update(meter.started)
 
-    refresher = Refresher(
+    r = rig(
         make_config(tmp_path, sim_profile(sim), max_concurrency=1),
         on_update,
         client_factory=meter.factory(retries=0),
     )
-    refresher.watch(watched(mid, a))
-    refresher.watch(watched(mid, b))
-    async with running(refresher):
-        await wait_for(lambda: meter.started[a] >= 1 and meter.started[b] >= 1, "first reads")
-        # A's next read is slow, so B falls due and queues for the one slot; then A is 429.
-        sim.inject(a, Fault(kind="latency", seconds=0.3, times=1))
+    r.refresher.watch(watched(mid, a))
+    r.refresher.watch(watched(mid, b))
+    async with running(r.refresher):
+        await r.until(lambda: meter.started[a] >= 1 and meter.started[b] >= 1, "first reads")
+        # A's next read holds the one slot, B falls due and queues for it; then A is 429.
+        meter.hold(a)
+        r.clock.advance(INTERVAL)
+        await real_wait(lambda: meter.in_flight[a] == 1 or meter.in_flight[b] == 1, "a read")
+        if meter.in_flight[b]:  # B won the slot this time: A is next, B falls due again
+            await real_wait(lambda: meter.in_flight[a] == 1, "A's held read")
+        r.clock.advance(INTERVAL)
+        await real_wait(lambda: r.refresher.queued == 1, "B queued behind A")
         sim.inject(a, Fault(kind="http429", times=1, retry_after=1.0))
-        await wait_for(lambda: snapshot, "the 429", timeout=5)
-        await asyncio.sleep(0.5)
+        meter.release()
+        await r.until(lambda: snapshot, "the 429")
+        await r.tick(0.5)
         assert meter.started[b] == snapshot[b], "B fetched during A's Retry-After pause"
 
 
@@ -428,25 +470,28 @@ async def test_never_two_fetches_of_one_send_at_once(sim: Simulator, tmp_path: P
         sim.inject(t, Fault(kind="latency", seconds=0.03, times=None))
     sends = [watched(mid, t) for t in tokens]
     meter = Meter()
-    refresher = Refresher(
+    r = rig(
         make_config(tmp_path, sim_profile(sim), max_concurrency=5),
         lambda s: None,
         client_factory=meter.factory(),
     )
+    refresher = r.refresher
     for s in sends:
         refresher.watch(s)
     async with running(refresher):
-        loop = asyncio.get_running_loop()
-        end = loop.time() + 0.6
         i = 0
-        while loop.time() < end:
+        # Refreshes, pauses and due polls keep coming while reads are in flight, until
+        # every send has been read a few times (an event, not a length of time).
+        while not all(meter.started[t] >= 5 for t in tokens):
             refresher.refresh_now(sends[i % 3].key)
             if i % 7 == 0:
                 refresher.refresh_now()
             if i % 11 == 0:
                 refresher.set_paused(not refresher.paused)
+            r.clock.advance(INTERVAL / 3)
             i += 1
             await asyncio.sleep(0.003)
+            assert i < 20_000, meter.started
         refresher.set_paused(False)
     assert all(meter.started[t] >= 5 for t in tokens), meter.started
     assert max(meter.max_per_token.values()) == 1, meter.max_per_token
@@ -455,21 +500,21 @@ async def test_never_two_fetches_of_one_send_at_once(sim: Simulator, tmp_path: P
 async def test_bounded_concurrency_over_one_client(sim: Simulator, tmp_path: Path) -> None:
     mid = sim.add_message()
     tokens = [sim.create_send(mid, 2) for _ in range(12)]
-    for t in tokens:
-        sim.inject(t, Fault(kind="latency", seconds=0.2, times=None))
     states: list[SendState] = []
     meter = Meter()
-    refresher = Refresher(
+    meter.hold(*tokens)  # every read waits at its start, so they pile up on purpose
+    r = rig(
         make_config(tmp_path, sim_profile(sim), max_concurrency=3),
         states.append,
         client_factory=meter.factory(),
     )
     for t in tokens:
-        refresher.watch(watched(mid, t))
-    async with running(refresher):
-        await wait_for(
-            lambda: len({s.key for s in reads(states)}) == 12, "every send read once", timeout=8
-        )
+        r.refresher.watch(watched(mid, t))
+    async with running(r.refresher):
+        await real_wait(lambda: meter.total_in_flight == 3, "three reads in flight")
+        await real_wait(lambda: r.refresher.queued == 9, "the other nine queued")
+        meter.release()
+        await r.until(lambda: len({s.key for s in reads(states)}) == 12, "every send read once")
     assert 2 <= meter.max_total <= 3, meter.max_total
     assert meter.clients_built == 1  # one client (one pool, one token) per profile
     assert not meter.built_on_loop_thread, "loading the CA bundle must not block the loop"
@@ -481,42 +526,47 @@ async def test_pause_and_resume(sim: Simulator, tmp_path: Path) -> None:
     tid = sim.create_send(mid, 3)
     send = watched(mid, tid)
     meter = Meter()
-    refresher = Refresher(
-        make_config(tmp_path, sim_profile(sim)), lambda s: None, client_factory=meter.factory()
-    )
+    r = rig(make_config(tmp_path, sim_profile(sim)), lambda s: None, client_factory=meter.factory())
+    refresher = r.refresher
     refresher.watch(send)
     async with running(refresher):
-        await wait_for(lambda: meter.started[tid] >= 2, "polling")
+        await r.until(lambda: meter.started[tid] >= 2, "polling")
         refresher.set_paused(True)
         assert refresher.paused
-        await quiet(meter, tid)
+        await r.quiet(meter, tid)
         n = meter.started[tid]
         refresher.refresh_now(send.key)
-        await wait_for(lambda: meter.started[tid] == n + 1, "a manual read while paused")
-        await quiet(meter, tid, 0.15)
+        await r.until(lambda: meter.started[tid] == n + 1, "a manual read while paused")
+        await r.quiet(meter, tid, 0.15)
         refresher.set_paused(False)
-        await wait_for(lambda: meter.started[tid] >= n + 3, "polling to resume", timeout=2)
+        await r.until(lambda: meter.started[tid] >= n + 3, "polling to resume", limit=2)
 
 
 async def test_pause_also_holds_polls_queued_for_a_slot(sim: Simulator, tmp_path: Path) -> None:
     mid = sim.add_message()
     a, b = sim.create_send(mid, 3), sim.create_send(mid, 3)
     meter = Meter()
-    refresher = Refresher(
+    r = rig(
         make_config(tmp_path, sim_profile(sim), max_concurrency=1),
         lambda s: None,
         client_factory=meter.factory(),
     )
+    refresher = r.refresher
     refresher.watch(watched(mid, a))
     refresher.watch(watched(mid, b))
     async with running(refresher):
-        await wait_for(lambda: meter.started[a] >= 1 and meter.started[b] >= 1, "first reads")
-        sim.inject(a, Fault(kind="latency", seconds=0.3, times=1))
-        await wait_for(lambda: meter.in_flight[a] == 1, "A's slow read")
-        await asyncio.sleep(0.1)  # B falls due and queues behind A
+        await r.until(lambda: meter.started[a] >= 1 and meter.started[b] >= 1, "first reads")
+        meter.hold(a)
+        r.clock.advance(INTERVAL)
+        await real_wait(lambda: meter.in_flight[a] == 1 or meter.in_flight[b] == 1, "a read")
+        if meter.in_flight[b]:  # B won the slot this time: A is next, B falls due again
+            await real_wait(lambda: meter.in_flight[a] == 1, "A's held read")
+        r.clock.advance(INTERVAL)
+        await real_wait(lambda: refresher.queued == 1, "B queued behind A's slow read")
         refresher.set_paused(True)
         n = meter.started[b]
-        await asyncio.sleep(0.4)
+        meter.release()
+        await r.tick(0.4)
         assert meter.started[b] == n, "B fetched while paused"
 
 
@@ -529,18 +579,19 @@ async def test_history_observed_and_restart_survival(sim: Simulator, tmp_path: P
     send = watched(mid, tid)
     db = tmp_path / "history.sqlite3"
     config = make_config(tmp_path, sim_profile(sim))
+    clock = ManualClock()
 
     states1: list[SendState] = []
     with History(db) as history:
-        refresher = Refresher(config, states1.append, history=history)
-        refresher.watch(send)
-        async with running(refresher):
-            await wait_for(status_is(states1, send.key, "New"), "New")
+        r = rig(config, states1.append, clock, history=history)
+        r.refresher.watch(send)
+        async with running(r.refresher):
+            await r.until(status_is(states1, send.key, "New"), "New")
             sim.advance(2.5)
-            await wait_for(status_is(states1, send.key, "Queuing"), "Queuing")
+            await r.until(status_is(states1, send.key, "Queuing"), "Queuing")
             sim.advance(4.5)  # 1.5 s into dispatch: some recipients have events
-            before = await wait_for(status_is(states1, send.key, "Started"), "Started")
-            await wait_for(refresher.quiet, "the read stored")  # stored after it is shown
+            before = await r.until(status_is(states1, send.key, "Started"), "Started")
+            await settle(r.refresher)  # the read is stored after it is shown
             assert history.status_observations(send.key) == list(before.observed)
     assert [name for name, _ in before.observed] == ["New", "Queuing", "Started"]
     assert before.delivery is not None
@@ -548,12 +599,13 @@ async def test_history_observed_and_restart_survival(sim: Simulator, tmp_path: P
     assert outcomes1 and set(before.since) == set(outcomes1)
 
     sim.advance(0.7)  # a little progress while sendwatch was closed
+    clock.advance(60)
     states2: list[SendState] = []
     with History(db) as history:
-        refresher = Refresher(config, states2.append, history=history)
-        refresher.watch(send)
-        async with running(refresher):
-            after = await wait_for(lambda: next(iter(reads(states2)), None), "a first read")
+        r = rig(config, states2.append, clock, history=history)
+        r.refresher.watch(send)
+        async with running(r.refresher):
+            after = await r.until(lambda: next(iter(reads(states2)), None), "a first read")
     assert after.observed == before.observed  # same statuses, same first-seen times
     assert after.delivery is not None
     outcomes2 = {r.mobile_number: r.outcome_code for r in after.delivery.recipients}
@@ -573,15 +625,14 @@ async def test_history_records_the_whole_progression(sim: Simulator, tmp_path: P
     send = watched(mid, tid)
     states: list[SendState] = []
     with History(tmp_path / "h.sqlite3") as history:
-        refresher = Refresher(
-            make_config(tmp_path, sim_profile(sim)), states.append, history=history
-        )
-        refresher.watch(send)
-        async with running(refresher):
-            await wait_for(status_is(states, send.key, "New"), "New")
+        r = rig(make_config(tmp_path, sim_profile(sim)), states.append, history=history)
+        r.refresher.watch(send)
+        async with running(r.refresher):
+            await r.until(status_is(states, send.key, "New"), "New")
             for step, status in ((2.5, "Queuing"), (3.0, "Started"), (3600, "Finished")):
                 sim.advance(step)
-                await wait_for(status_is(states, send.key, status), status)
+                await r.until(status_is(states, send.key, status), status)
+            await settle(r.refresher)
         done = reads(states, send.key)[-1]
         stored = history.status_observations(send.key)
         assert done.warning is None
@@ -599,13 +650,13 @@ async def test_changed_holds_only_rows_that_changed(sim: Simulator, tmp_path: Pa
     tid = sim.create_send(mid, 25)
     send = watched(mid, tid)
     states: list[SendState] = []
-    refresher = Refresher(make_config(tmp_path, sim_profile(sim)), states.append)
-    refresher.watch(send)
-    async with running(refresher):
+    r = rig(make_config(tmp_path, sim_profile(sim)), states.append)
+    r.refresher.watch(send)
+    async with running(r.refresher):
         sim.advance(6.0)
-        await wait_for(status_is(states, send.key, "Started"), "Started")
+        await r.until(status_is(states, send.key, "Started"), "Started")
         for _ in range(6):
-            await advance_and_read(sim, states, 0.4)
+            await advance_and_read(r, sim, states, 0.4)
     ok = reads(states)
     first = ok[0]
     assert first.delivery is not None
@@ -638,15 +689,16 @@ async def test_unknown_profile_is_an_error_state(sim: Simulator, tmp_path: Path)
     ghost = watched(mid, tid, profile="ghost")
     real = watched(mid, tid)
     states: list[SendState] = []
-    refresher = Refresher(make_config(tmp_path, sim_profile(sim)), states.append)
-    refresher.watch(ghost)
-    refresher.watch(real)
-    async with running(refresher):
-        await wait_for(lambda: (s := latest(states, ghost.key)) and s.error, "the ghost's error")
-        await wait_for(lambda: len(reads(states, real.key)) >= 3, "the real send polling")
+    r = rig(make_config(tmp_path, sim_profile(sim)), states.append)
+    r.refresher.watch(ghost)
+    r.refresher.watch(real)
+    async with running(r.refresher):
+        await r.until(lambda: (s := latest(states, ghost.key)) and s.error, "the ghost's error")
+        await r.until(lambda: len(reads(states, real.key)) >= 3, "the real send polling")
         state = latest(states, ghost.key)
         assert state is not None and isinstance(state.error, ConfigError)
         assert "ghost" in str(state.error)
+        assert "profile 'ghost' is not configured" in str(state.error)
         assert state.next_poll_at is None and state.delivery is None
         assert [s.failures for s in states if s.key == ghost.key and s.error] == [1]
 
@@ -657,25 +709,24 @@ async def test_unwatch_stops_that_loop(sim: Simulator, tmp_path: Path) -> None:
     sa, sb = watched(mid, a), watched(mid, b)
     states: list[SendState] = []
     meter = Meter()
-    refresher = Refresher(
-        make_config(tmp_path, sim_profile(sim)), states.append, client_factory=meter.factory()
-    )
+    r = rig(make_config(tmp_path, sim_profile(sim)), states.append, client_factory=meter.factory())
+    refresher = r.refresher
     refresher.watch(sa)
     async with running(refresher):
         refresher.watch(sb)  # added while running
-        await wait_for(lambda: meter.started[a] >= 2 and meter.started[b] >= 2, "both polling")
+        await r.until(lambda: meter.started[a] >= 2 and meter.started[b] >= 2, "both polling")
         refresher.unwatch(sa.key)
         assert sa.key not in refresher.states()
         mark = len(states)
         requests_a = sum(a in r.path for r in sim.requests)
         n_b = meter.started[b]
-        await asyncio.sleep(0.3)
+        await r.tick(0.3)
         assert sum(a in r.path for r in sim.requests) <= requests_a + 1  # at most the one in flight
-        await quiet(meter, a, 0.2)
+        await r.quiet(meter, a, 0.2)
         assert meter.started[b] >= n_b + 3
         assert not [s for s in states[mark:] if s.key == sa.key]
         refresher.refresh_now(sa.key)  # a stale key is ignored
-        await quiet(meter, a, 0.1)
+        await r.quiet(meter, a, 0.1)
 
 
 async def test_final_on_first_read_is_not_became_final(sim: Simulator, tmp_path: Path) -> None:
@@ -684,13 +735,11 @@ async def test_final_on_first_read_is_not_became_final(sim: Simulator, tmp_path:
     sim.advance(3600)
     states: list[SendState] = []
     meter = Meter()
-    refresher = Refresher(
-        make_config(tmp_path, sim_profile(sim)), states.append, client_factory=meter.factory()
-    )
-    refresher.watch(watched(mid, tid))
-    async with running(refresher):
-        first = await wait_for(lambda: next(iter(reads(states)), None), "a read")
-        await quiet(meter, tid)
+    r = rig(make_config(tmp_path, sim_profile(sim)), states.append, client_factory=meter.factory())
+    r.refresher.watch(watched(mid, tid))
+    async with running(r.refresher):
+        first = await r.until(lambda: next(iter(reads(states)), None), "a read")
+        await r.quiet(meter, tid)
     assert first.final and not first.became_final and first.next_poll_at is None
     assert meter.started[tid] == 1
 
@@ -722,16 +771,14 @@ async def test_a_bug_or_absurd_retry_after_never_ends_polling(tmp_path: Path) ->
     profile = Profile(name="sim", auth="token", rest_url="http://127.0.0.1:9", access_token_env="X")
     fetcher = _Broken(RateLimited(1e12), RuntimeError("boom"))
     states: list[SendState] = []
-    refresher = Refresher(
-        make_config(tmp_path, profile), states.append, client_factory=lambda p: fetcher
-    )
+    r = rig(make_config(tmp_path, profile), states.append, client_factory=lambda p: fetcher)
     send = watched("MzA6Nzg6MA", "TOKEN1")
-    refresher.watch(send)
-    async with running(refresher):
-        await wait_for(lambda: fetcher.calls >= 1 and states, "the rate-limited read")
+    r.refresher.watch(send)
+    async with running(r.refresher):
+        await r.until(lambda: fetcher.calls >= 1 and states, "the rate-limited read")
         assert states[-1].next_poll_at is not None, "Retry-After is clamped, not an overflow"
-        refresher.refresh_now(send.key)
-        await wait_for(lambda: fetcher.calls >= 2 and len(states) >= 2, "the crashing read")
+        r.refresher.refresh_now(send.key)
+        await r.until(lambda: fetcher.calls >= 2 and len(states) >= 2, "the crashing read")
         assert "internal error" in str(states[-1].error)
-        refresher.refresh_now(send.key)
-        await wait_for(lambda: fetcher.calls >= 3, "a read after the crash")
+        r.refresher.refresh_now(send.key)
+        await r.until(lambda: fetcher.calls >= 3, "a read after the crash")

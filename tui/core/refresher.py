@@ -102,6 +102,8 @@ class Refresher:
         self._making_client = asyncio.Lock()
         self._running = False
         self.paused = False
+        self.queued = 0
+        """Polls that are due and wait for a free request slot (max_concurrency)."""
 
     @property
     def interval(self) -> float:
@@ -189,12 +191,19 @@ class Refresher:
                 self._failed(slot, SendwatchError(f"internal error: {exc!r}"[:200]))
 
     async def _poll(self, slot: _Slot, forced: bool) -> None:
-        async with self._semaphore:
+        self.queued += 1
+        try:
+            await self._semaphore.acquire()
+        finally:
+            self.queued -= 1
+        try:
             # Pause or Retry-After may have come while this poll queued for a slot.
             if not (forced or slot.forced or self._is_due(slot)):
                 return
             slot.forced = False
             result = await self._fetch(slot)
+        finally:
+            self._semaphore.release()
         # Outside the semaphore: comparing and storing a read is not a request.
         if isinstance(result, Delivery):
             await self._succeeded(slot, result)
