@@ -26,12 +26,21 @@ class ManualClock:
         self._start = start
         self._t = 0.0
         self._timers: list[tuple[float, asyncio.Future[None]]] = []
+        self._sleepers: list[tuple[asyncio.Future[None], asyncio.Event | None]] = []
 
     def now(self) -> datetime:
         return self._start + timedelta(seconds=self._t)
 
     def monotonic(self) -> float:
         return self._t
+
+    def waiting(self) -> int:
+        """How many coroutines sleep on this clock with nothing yet to wake them."""
+        return sum(
+            1
+            for timer, wake in self._sleepers
+            if not timer.done() and (wake is None or not wake.is_set())
+        )
 
     def advance(self, seconds: float) -> None:
         self._t += seconds
@@ -50,9 +59,12 @@ class ManualClock:
         waits: set[asyncio.Future[Any]] = {timer}
         if wake is not None:
             waits.add(asyncio.ensure_future(wake.wait()))
+        sleeper = (timer, wake)
+        self._sleepers.append(sleeper)
         try:
             await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
         finally:
+            self._sleepers.remove(sleeper)
             for waiting in waits:
                 waiting.cancel()
             if entry is not None:

@@ -6,6 +6,7 @@ Each documented exit code of `sendwatch status` is produced for real (no mocked 
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import os
@@ -438,12 +439,12 @@ def test_internal_error_is_70_and_one_line(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from tui.cli import commands
+    from tui.cli import status
 
     def broken(*args: object) -> str:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(commands, "delivery_text", broken)
+    monkeypatch.setattr(status, "delivery_text", broken)
     code, _, err = run(capsys, "status", *send)
     assert code == 70
     line = one_error_line(err)
@@ -670,3 +671,76 @@ def test_sim_port_in_use_is_2(capsys: pytest.CaptureFixture[str]) -> None:
         code, _, err = run(capsys, "sim", "--port", str(port))
     assert code == 2
     assert f"cannot listen on 127.0.0.1:{port}" in one_error_line(err)
+
+
+# --------------------------------------------------------------------------- the whole timeout
+
+
+async def test_wait_uses_the_whole_timeout_and_reads_once_more_at_the_deadline(
+    sim: Simulator, send: tuple[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--timeout 10 --interval 3` gave up after 5.6 s saying 'timed out after 10 s'."""
+    from tests.clocks import ManualClock, real_wait
+    from tui.cli.args import build_parser
+    from tui.cli.status import _status
+    from tui.core.store.config import load_config, select_profile
+
+    mid, tid = send
+    args = build_parser().parse_args(
+        ["status", mid, tid, "--wait", "--timeout", "10", "--interval", "3"]
+    )
+    config = load_config()
+    clock = ManualClock()
+    waiting = asyncio.create_task(_status(args, config, select_profile(config), clock))
+    both_asleep = lambda: clock.waiting() == 2  # noqa: E731 (the wait and the send's poll)
+    await real_wait(both_asleep, "the first read")
+    assert sim.stats.deliveries == 1
+    for second in range(1, 10):
+        clock.advance(1)
+        await real_wait(both_asleep, f"second {second}")
+        assert not waiting.done(), f"gave up after {second} s of a 10 s timeout"
+    assert sim.stats.deliveries == 4  # at 0, 3, 6 and 9 s
+    clock.advance(1)
+    code = await waiting
+    assert code == 5
+    assert sim.stats.deliveries == 5, "one more read at the deadline"
+    err = capsys.readouterr().err
+    assert err.strip().splitlines()[-1] == "sendwatch: timed out after 10 s; last status: New"
+
+
+def test_a_finish_seen_by_the_deadline_read_is_not_a_timeout(
+    sim: Simulator, send: tuple[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    mid, tid = send
+    sim.advance(3600)
+    code, out, err = run(capsys, "status", mid, tid, "--wait", "--timeout", "0.01")
+    assert code == 0, err
+    assert "Finished" in out
+
+
+# --------------------------------------------------------------------------- exit 74
+
+
+def test_a_watch_list_that_cannot_be_read_is_74_not_5(
+    sim: Simulator, profile: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (config_path().parent / "watchlist.toml").mkdir()  # unreadable, even for root
+    code, _, err = run(capsys, "add", "MzA6Nzg6MA", "tokA")
+    assert code == 74, err
+    assert "watchlist.toml" in one_error_line(err)
+    code, _, err = run(capsys, "list")
+    assert code == 74, err
+
+
+def test_exit_codes_are_one_table_in_help_and_readme(capsys: pytest.CaptureFixture[str]) -> None:
+    from tui.cli.exits import EXIT_CODES
+
+    with pytest.raises(SystemExit):
+        main(["status", "--help"])
+    help_text = capsys.readouterr().out
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    for code, meaning in EXIT_CODES.items():
+        assert f"  {code:<3} {meaning}" in help_text
+        assert f"| {code} | {meaning} |" in readme, f"README's exit code {code}"
+    codes = {int(m) for m in re.findall(r"^\| (\d+) \| ", readme, flags=re.M)}
+    assert codes == set(EXIT_CODES)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
+import io
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -12,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tui.cli.exits import EXIT_INTERNAL, err
 from tui.core.api.errors import SendwatchError
 from tui.core.store.config import config_path, load_config
 from tui.core.store.history import History
@@ -41,9 +45,37 @@ def freeze_startup_objects() -> None:
     gc.freeze()
 
 
-def _run(app: SendwatchApp) -> None:
+_EXCEPTION_LINE = re.compile(r"^(?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception|Warning|Exit)\b.*")
+
+
+def crash_line(report: str) -> str:
+    """The `Type: message` line that ends a traceback Textual rendered, however wide."""
+    lines = [line.strip() for line in report.splitlines()]
+    for n in range(len(lines) - 1, -1, -1):
+        if _EXCEPTION_LINE.match(lines[n]):
+            return " ".join(part for part in lines[n:] if part)
+    return "the monitor stopped unexpectedly"
+
+
+def _run(app: SendwatchApp) -> int:
+    """Run the app; a crash becomes one line and exit 70, never a traceback with locals.
+
+    Textual prints an unhandled exception as a traceback with local variables (which can
+    hold server text, or worse) on stderr once the screen is restored; it is caught here.
+    """
     freeze_startup_objects()
-    app.run()
+    report = io.StringIO()
+    with contextlib.redirect_stderr(report):
+        app.run()
+    text = report.getvalue()
+    if app.return_code and text.strip():
+        if os.environ.get("SENDWATCH_DEBUG"):
+            sys.stderr.write(text)
+        else:
+            err(f"internal error: {crash_line(text)} (SENDWATCH_DEBUG=1 shows more)")
+        return EXIT_INTERNAL
+    sys.stderr.write(text)
+    return app.return_code or 0
 
 
 def run_monitor() -> int:
@@ -61,8 +93,7 @@ def run_monitor() -> int:
     from tui.ui.app import SendwatchApp
 
     app = SendwatchApp(config, watchlist, history=history, banner="\n".join(notes) or None)
-    _run(app)
-    return app.return_code or 0
+    return _run(app)
 
 
 def run_demo(args: argparse.Namespace) -> int:
@@ -85,8 +116,7 @@ def run_demo(args: argparse.Namespace) -> int:
         from tui.ui.app import SendwatchApp
 
         banner = "Demo: six sends on a built-in simulator. Nothing here touches your config."
-        _run(SendwatchApp(config, watchlist, history=history, banner=banner))
+        return _run(SendwatchApp(config, watchlist, history=history, banner=banner))
     finally:
         sim.stop()
         shutil.rmtree(workdir, ignore_errors=True)
-    return 0

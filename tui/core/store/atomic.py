@@ -26,7 +26,7 @@ _POLL = 0.05
 class StorageError(SendwatchError):
     """A file or database sendwatch keeps could not be read or written."""
 
-    exit_code = 5
+    exit_code = 74
 
 
 class LockTimeout(StorageError):
