@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from tui.core.api.model import SendKind
+from tui.sim.facts import SendKind
 from tui.sim.faults import FAULT_KINDS, Fault, FaultKind
 from tui.sim.replies import Reply, json_reply, not_found
 from tui.sim.world import AUTH_FAULTS, World

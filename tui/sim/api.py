@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote
 
-from tui.core.api.model import SendKind
+from tui.sim.facts import SendKind
 from tui.sim.faults import Fault, fault_reply
 from tui.sim.replies import Reply, not_authorized, not_found
 from tui.sim.world import AUTH_FAULTS, RequestRecord, World

@@ -10,7 +10,7 @@ import threading
 import time
 from datetime import UTC, datetime
 
-from tui.core.api.model import MC_TZ
+from tui.sim.facts import MC_TZ
 
 
 class SimClock:

@@ -23,7 +23,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tui.core.api.codes import STANDARD_CODES
+from tui.sim.facts import STANDARD_CODES
 
 NEW_SECONDS = 2.0
 QUEUING_SECONDS = 3.0
@@ -42,14 +42,12 @@ _RAW: dict[int, tuple[str, str]] = {
     4503: ("403", "Rejected by carrier"),
     4505: ("404", "Invalid destination address"),
 }
-# The doc example's own descriptions; other codes borrow the meaning from the core table.
-_DESCRIPTIONS = {3000: "Message enroute", 4000: "Delivered to handset"}
 _FAILURES = (4500, 4500, 4501, 4503, 4503, 4505)
 
 
 def _suffix(code: int) -> str:
     raw, message = _RAW[code]
-    description = _DESCRIPTIONS.get(code) or STANDARD_CODES[code].meaning
+    description = STANDARD_CODES[code].description
     return (
         f',"statusCode":{json.dumps(raw)},"message":{json.dumps(message)}'
         f',"standardStatusCode":"{code}","description":{json.dumps(description)}}}'

@@ -12,8 +12,8 @@ import threading
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from tui.core.api.model import Phase, SendKind
 from tui.sim.clock import mc_date
+from tui.sim.facts import Phase, SendKind
 from tui.sim.schedule import Schedule
 
 DEFAULT_KEYWORDS: frozenset[str] = frozenset({"JOIN", "JOINSMS", "STOP", "HELP"})

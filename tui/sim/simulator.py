@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import ClassVar, Self
 
-from tui.core.api.model import SendKind
 from tui.sim.admin import DEFAULT_TEXT
 from tui.sim.clock import SimClock
+from tui.sim.facts import SendKind
 from tui.sim.faults import Fault
 from tui.sim.send import Message, Send
 from tui.sim.server import ServerThread
@@ -129,7 +129,7 @@ class Simulator:
         self,
         text: str = DEFAULT_TEXT,
         *,
-        kind: SendKind = SendKind.MESSAGE_CONTACT,
+        kind: str = SendKind.MESSAGE_CONTACT,
         client_id: str | None = None,
         keywords: Sequence[str] | None = None,
     ) -> str:

@@ -12,10 +12,10 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from tui.core.api.model import SendKind
 from tui.sim import ids
 from tui.sim.auth import TokenStore
 from tui.sim.clock import SimClock
+from tui.sim.facts import SendKind
 from tui.sim.faults import Fault, FaultQueue
 from tui.sim.replies import Reply, catalogue_error, json_reply
 from tui.sim.schedule import build, generate_numbers
@@ -96,17 +96,19 @@ class World:
     def add_message(
         self,
         text: str,
-        kind: SendKind,
+        kind: str,
         client_id: str,
         keywords: Sequence[str] = tuple(DEFAULT_KEYWORDS),
     ) -> str:
+        """`kind` is any str equal to a kind's value: callers pass the client's own enum."""
+        send_kind = SendKind(kind)
         with self.lock:
             if client_id not in self.auth.clients:
                 raise KeyError(f"unknown client {client_id!r}")
             message_id = ids.message_id(self._next_message)
             self._next_message += 1
             self.messages[message_id] = Message(
-                message_id, kind, client_id, text, frozenset(k.upper() for k in keywords)
+                message_id, send_kind, client_id, text, frozenset(k.upper() for k in keywords)
             )
             return message_id
 
