@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from tui.cli.main import main
-from tui.core.store.config import config_dir, config_path, data_dir
+from tui.core.store.paths import config_dir, config_path, data_dir
 from tui.sim import Fault, Simulator
 
 SECRET = "demo-secret"

@@ -11,18 +11,17 @@ from pathlib import Path
 import pytest
 
 from tui.core.api.errors import ConfigError, SendwatchError
-from tui.core.store import config
+from tui.core.store import secrets
 from tui.core.store.config import (
     Config,
     Profile,
     Settings,
     find_line,
     load_config,
-    resolve_access_token,
-    resolve_secret,
     select_profile,
     write_profile,
 )
+from tui.core.store.secrets import resolve_access_token, resolve_secret
 
 FULL_EXAMPLE = """\
 [settings]
@@ -306,7 +305,7 @@ def test_command_problems_are_explained(command: str, words: str) -> None:
 
 
 def test_slow_command_times_out(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(config, "SECRET_COMMAND_TIMEOUT", 0.3)
+    monkeypatch.setattr(secrets, "SECRET_COMMAND_TIMEOUT", 0.3)
     cmd = py_command("import time; print('s3cret', flush=True); time.sleep(5)")
     with pytest.raises(ConfigError, match=r"did not finish within 0\.3 s") as info:
         resolve_secret(profile(client_secret_command=cmd))

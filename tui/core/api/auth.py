@@ -33,7 +33,7 @@ from tui.core.api.errors import (
     ServerError,
     redact,
 )
-from tui.core.store import config as _config
+from tui.core.store import secrets as _config
 from tui.core.store.config import Profile
 
 log = logging.getLogger("sendwatch.auth")

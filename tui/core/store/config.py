@@ -2,7 +2,7 @@
 
 Every mistake in the file is reported with the file, the key path and (when a cheap
 scan finds it) the line, because users edit this file by hand over SSH. Secrets are
-resolved only when needed and never appear in an error message.
+looked up only when needed, by `secrets.py`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import os
 import re
 import shlex
 import stat
-import subprocess
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -22,28 +21,14 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-import platformdirs
 import tomli_w
 
 from tui.core.api.errors import ConfigError
 from tui.core.store.atomic import atomic_write, describe_os_error, file_lock
+from tui.core.store.paths import config_path
 
 AuthMode = Literal["oauth2", "legacy", "token"]
-APP_NAME = "sendwatch"
 AUTH_MODES: tuple[AuthMode, ...] = ("oauth2", "legacy", "token")
-SECRET_COMMAND_TIMEOUT = 10.0
-
-
-def config_dir() -> Path:
-    return Path(platformdirs.user_config_dir(APP_NAME))
-
-
-def data_dir() -> Path:
-    return Path(platformdirs.user_data_dir(APP_NAME))
-
-
-def config_path() -> Path:
-    return config_dir() / "config.toml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -405,87 +390,6 @@ def select_profile(config: Config, name: str | None = None) -> Profile:
     raise ConfigError(
         where, "several profiles and no settings.default_profile: choose one (--profile NAME)"
     )
-
-
-# --- secrets ------------------------------------------------------------------------
-
-
-def resolve_secret(profile: Profile) -> str:
-    """The client secret, from the env var, the command or the inline value (in that order)."""
-    where = f"profile {profile.name!r}"
-    if profile.client_secret_env:
-        return _from_env(where, "client_secret_env", profile.client_secret_env)
-    if profile.client_secret_command:
-        return _from_command(where, "client_secret_command", profile.client_secret_command)
-    if profile.client_secret:
-        return profile.client_secret
-    raise ConfigError(
-        where, "has no client secret: set client_secret_env, client_secret_command or client_secret"
-    )
-
-
-def resolve_access_token(profile: Profile) -> str:
-    """The static token for token mode, from the env var or the inline value."""
-    where = f"profile {profile.name!r}"
-    if profile.access_token_env:
-        return _from_env(where, "access_token_env", profile.access_token_env)
-    if profile.access_token:
-        return profile.access_token
-    raise ConfigError(where, "has no access token: set access_token_env or access_token")
-
-
-def _from_env(where: str, key: str, variable: str) -> str:
-    value = os.environ.get(variable)
-    if value is None:
-        raise ConfigError(where, f"environment variable {variable} ({key}) is not set")
-    if not value.strip():
-        raise ConfigError(where, f"environment variable {variable} ({key}) is empty")
-    return value.strip()
-
-
-def _from_command(where: str, key: str, command: str) -> str:
-    """First stdout line of the command. Errors name only the program, never its output."""
-    try:
-        argv = shlex.split(command)
-    except ValueError as exc:
-        raise ConfigError(where, f"{key} cannot be split: {exc}") from None
-    if not argv:
-        raise ConfigError(where, f"{key} is empty")
-    program = argv[0]
-    try:
-        result = subprocess.run(
-            argv, capture_output=True, timeout=SECRET_COMMAND_TIMEOUT, check=False
-        )
-    except FileNotFoundError:
-        raise ConfigError(where, f"{key}: program {program!r} was not found") from None
-    except subprocess.TimeoutExpired:
-        raise ConfigError(
-            where, f"{key}: {program!r} did not finish within {SECRET_COMMAND_TIMEOUT:g} s"
-        ) from None
-    except OSError as exc:
-        raise ConfigError(
-            where, f"{key}: cannot run {program!r}: {describe_os_error(exc)}"
-        ) from None
-    if result.returncode != 0:
-        hint = _stderr_hint(result.stdout, result.stderr)
-        raise ConfigError(
-            where, f"{key}: {program!r} failed with exit status {result.returncode}{hint}"
-        )
-    lines = result.stdout.decode("utf-8", "replace").splitlines()
-    secret = lines[0].strip() if lines else ""
-    if not secret:
-        raise ConfigError(where, f"{key}: {program!r} printed nothing on its first line")
-    return secret
-
-
-def _stderr_hint(stdout: bytes, stderr: bytes) -> str:
-    """The last stderr line (why it failed), with anything printed on stdout blanked out."""
-    text = stderr.decode("utf-8", "replace")
-    for line in stdout.decode("utf-8", "replace").splitlines():
-        if line.strip():
-            text = text.replace(line.strip(), "[redacted]")
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return f" ({lines[-1][:200]})" if lines else ""
 
 
 # --- writing ------------------------------------------------------------------------

@@ -27,7 +27,8 @@ from tui.core.store.atomic import (
     file_lock,
     storage_error,
 )
-from tui.core.store.config import PROFILE_NAME, config_dir, toml_error_position
+from tui.core.store.config import PROFILE_NAME, toml_error_position
+from tui.core.store.paths import config_dir
 
 FORMAT_VERSION = 1
 _T = TypeVar("_T")
