@@ -9,6 +9,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from rich.pretty import pretty_repr
 
 from tui.core.api.errors import ConfigError, SendwatchError
 from tui.core.store import secrets
@@ -16,12 +17,12 @@ from tui.core.store.config import (
     Config,
     Profile,
     Settings,
-    find_line,
     load_config,
     select_profile,
     write_profile,
 )
 from tui.core.store.secrets import resolve_access_token, resolve_secret
+from tui.core.store.tomlfile import find_line
 
 FULL_EXAMPLE = """\
 [settings]
@@ -188,6 +189,12 @@ MISTAKES = [
     ("[settings]\nrefresh = 5\n", "settings.refresh", "did you mean 'refresh_interval'", 2),
     ("# c\n[settings]\ndefault_profile = 'nope'\n", "settings.default_profile",
      "no profile named 'nope'", 3),
+    ("[settings]\nmax_concurrency = true\n", "settings.max_concurrency",
+     "must be a whole number, not a boolean", 2),
+    (OAUTH + "timeout = 1979-05-27\n", "profiles.acme.timeout", "a number, not a date/time", 6),
+    (OAUTH + "scope = ['a']\n", "profiles.acme.scope", "must be a string, not an array", 6),
+    (OAUTH + "name = 'x'\n", "profiles.acme.name", "unknown key", 6),
+    ("settings = [1]\n", "settings", "must be a table, not an array", 1),
 ]  # fmt: skip
 
 
@@ -240,6 +247,8 @@ def test_inline_secret_in_owner_only_file_loads(tmp_path: Path) -> None:
     cfg = load_config(write(tmp_path, INLINE_SECRET, mode=0o600))
     assert resolve_secret(cfg.profiles["acme"]) == "hunter2"
     assert "hunter2" not in repr(cfg)
+    assert "hunter2" not in pretty_repr(cfg)  # how Textual's tracebacks show locals
+    assert "client_id='abc'" in repr(cfg.profiles["acme"])
 
 
 def test_readable_file_without_inline_secret_is_fine(tmp_path: Path) -> None:

@@ -1,56 +1,70 @@
 """Profiles and settings from `config.toml` in the user config dir.
 
-Every mistake in the file is reported with the file, the key path and (when a cheap
-scan finds it) the line, because users edit this file by hand over SSH. Secrets are
-looked up only when needed, by `secrets.py`.
+The types below are the schema: msgspec converts the parsed TOML into them and the
+checks that need better words than a type gives (URLs, variable names, what each auth
+mode needs) follow. Secrets are looked up only when needed, by `secrets.py`.
 """
 
 from __future__ import annotations
 
 import copy
-import difflib
 import math
 import os
 import re
 import shlex
 import stat
 import tomllib
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
+import msgspec
 import tomli_w
 
 from tui.core.api.errors import ConfigError
-from tui.core.store.atomic import atomic_write, describe_os_error, file_lock
+from tui.core.store.atomic import atomic_write, file_lock
 from tui.core.store.paths import config_path
+from tui.core.store.tomlfile import BARE_KEY, TomlFile
 
 AuthMode = Literal["oauth2", "legacy", "token"]
 AUTH_MODES: tuple[AuthMode, ...] = ("oauth2", "legacy", "token")
+PROFILE_NAME = BARE_KEY  # a profile name is a bare TOML key, so it never needs quotes
+_SUBDOMAIN = re.compile(r"[a-z0-9-]+")
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SECRET_SOURCES = ("client_secret_env", "client_secret_command", "client_secret")
+_TOKEN_SOURCES = ("access_token_env", "access_token")
+_INLINE_SECRETS = ("client_secret", "access_token")
 
 
-@dataclass(frozen=True, slots=True)
-class Profile:
-    """How to reach one Marketing Cloud tenant. Secrets are looked up, never stored here."""
+class Profile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """How to reach one Marketing Cloud tenant; an inline secret never shows in a repr."""
 
     name: str
-    auth: AuthMode = "oauth2"
+    auth: Annotated[AuthMode, msgspec.Meta(description="auth mode")] = "oauth2"
     subdomain: str | None = None
     auth_url: str | None = None
     rest_url: str | None = None
     client_id: str | None = None
     client_secret_env: str | None = None
     client_secret_command: str | None = None
-    client_secret: str | None = field(default=None, repr=False)
+    client_secret: str | None = None
     access_token_env: str | None = None
-    access_token: str | None = field(default=None, repr=False)
+    access_token: str | None = None
     account_id: str | None = None
     scope: str | None = None
     token_in_query: bool = False
     ca_bundle: str | None = None
     timeout: float = 15.0
+
+    def __rich_repr__(self) -> list[tuple[str, Any]]:
+        """Rich (so Textual's tracebacks with locals) prints a Struct this way."""
+        hidden = _INLINE_SECRETS
+        return [(key, getattr(self, key)) for key in self.__struct_fields__ if key not in hidden]
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{key}={value!r}" for key, value in self.__rich_repr__())
+        return f"Profile({shown})"
 
     @property
     def auth_base(self) -> str | None:
@@ -69,108 +83,20 @@ class Profile:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     refresh_interval: float = 5.0
     bell: bool = True
-    max_concurrency: int = 5
+    max_concurrency: Annotated[int, msgspec.Meta(ge=1)] = 5
     default_profile: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Config:
+class Config(msgspec.Struct, frozen=True):
     path: Path
-    settings: Settings = field(default_factory=Settings)
-    profiles: dict[str, Profile] = field(default_factory=dict)
+    settings: Settings = Settings()
+    profiles: dict[str, Profile] = msgspec.field(default_factory=dict)
 
 
-# --- schema -------------------------------------------------------------------------
-
-_Check = tuple[Callable[[object], bool], str]
-_STR: _Check = (lambda v: isinstance(v, str), "a string")
-_BOOL: _Check = (lambda v: isinstance(v, bool), "true or false")
-_INT: _Check = (lambda v: isinstance(v, int) and not isinstance(v, bool), "a whole number")
-_NUMBER: _Check = (
-    lambda v: isinstance(v, int | float) and not isinstance(v, bool),
-    "a number",
-)
-
-_SETTINGS_SCHEMA: dict[str, _Check] = {
-    "refresh_interval": _NUMBER,
-    "bell": _BOOL,
-    "max_concurrency": _INT,
-    "default_profile": _STR,
-}
-_PROFILE_SCHEMA: dict[str, _Check] = {
-    "auth": _STR,
-    "subdomain": _STR,
-    "auth_url": _STR,
-    "rest_url": _STR,
-    "client_id": _STR,
-    "client_secret_env": _STR,
-    "client_secret_command": _STR,
-    "client_secret": _STR,
-    "access_token_env": _STR,
-    "access_token": _STR,
-    "account_id": _STR,
-    "scope": _STR,
-    "token_in_query": _BOOL,
-    "ca_bundle": _STR,
-    "timeout": _NUMBER,
-}
-_TOP_LEVEL = ("settings", "profiles")
-_SECRET_SOURCES = ("client_secret_env", "client_secret_command", "client_secret")
-_TOKEN_SOURCES = ("access_token_env", "access_token")
-_INLINE_SECRETS = ("client_secret", "access_token")
-PROFILE_NAME = re.compile(r"[A-Za-z0-9_-]+")
-_SUBDOMAIN = re.compile(r"[a-z0-9-]+")
-_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)|\s*\(at end of document\)")
-_HEADER = re.compile(r"^\s*\[\[?\s*([^\[\]#]+?)\s*\]\]?\s*(?:#.*)?$")
-
-
-def _toml_type(value: object) -> str:
-    """Name a parsed value the way the TOML spec does, for 'must be X, not Y'."""
-    names = {bool: "a boolean", int: "an integer", float: "a float", str: "a string"}
-    names |= {dict: "a table", list: "an array"}
-    return names.get(type(value), "a date/time")
-
-
-def _split_dotted(header: str) -> tuple[str, ...]:
-    return tuple(part.strip().strip("\"'") for part in header.split("."))
-
-
-def find_line(text: str, keypath: tuple[str, ...]) -> int | None:
-    """The line defining `keypath` (a table header or `key =`), by a cheap line scan.
-
-    Good enough for hand-written files; dotted keys and inline tables just yield None.
-    """
-    table, key = keypath[:-1], keypath[-1]
-    key_line = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
-    current: tuple[str, ...] = ()
-    for number, line in enumerate(text.splitlines(), 1):
-        header = _HEADER.match(line)
-        if header:
-            current = _split_dotted(header[1])
-            if current == keypath:
-                return number
-        elif current == table and key_line.match(line):
-            return number
-    return None
-
-
-@dataclass(frozen=True, slots=True)
-class _Source:
-    """The file being validated, so every error can name the file and the line."""
-
-    path: Path
-    text: str
-
-    def error(self, keypath: tuple[str, ...], detail: str) -> ConfigError:
-        dotted = ".".join(k if PROFILE_NAME.fullmatch(k) else f'"{k}"' for k in keypath)
-        return ConfigError(
-            str(self.path), f"{dotted}: {detail}", line=find_line(self.text, keypath)
-        )
+_TABLES = tuple(key for key in Config.__struct_fields__ if key != "path")
 
 
 # --- loading ------------------------------------------------------------------------
@@ -178,50 +104,25 @@ class _Source:
 
 def load_config(path: Path | None = None) -> Config:
     """Read and validate the config; a missing file is an empty config, not an error."""
-    path = path or config_path()
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return Config(path)
-    except OSError as exc:
-        raise ConfigError(str(path), f"cannot read the file: {describe_os_error(exc)}") from exc
-    src = _Source(path, _decode(path, raw))
-    data = _parse_toml(src)
-    config = _build_config(src, data)
+    src = TomlFile.read(path or config_path())
+    config = _build_config(src, src.parse())
     _check_permissions(src, config)
     return config
 
 
-def _decode(path: Path, raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ConfigError(str(path), "the file is not UTF-8 text", line=line) from exc
+def check_profile(path: Path, name: str, fields: Mapping[str, object]) -> Profile:
+    """The profile `fields` make, or the error loading them from `path` would raise."""
+    return _profile(TomlFile(path), name, dict(fields))
 
 
-def _parse_toml(src: _Source) -> dict[str, Any]:
-    """tomllib's message plus the line it names (end of document = the last line)."""
-    try:
-        return tomllib.loads(src.text)
-    except tomllib.TOMLDecodeError as exc:
-        line, detail = toml_error_position(exc, src.text)
-        raise ConfigError(str(src.path), f"invalid TOML: {detail}", line=line) from exc
-
-
-def toml_error_position(exc: tomllib.TOMLDecodeError, text: str) -> tuple[int, str]:
-    """(line, message without the position); 'end of document' means the last line."""
-    message = str(exc)
-    found = re.search(r"\(at line (\d+),", message)
-    line = int(found[1]) if found else max(1, len(text.splitlines()))
-    return line, _TOML_POSITION.sub("", message)
-
-
-def _build_config(src: _Source, data: dict[str, Any]) -> Config:
-    _reject_unknown(src, (), data, _TOP_LEVEL)
-    profiles_raw = _table(src, ("profiles",), data.get("profiles", {}))
-    profiles = {name: _profile(src, name, raw) for name, raw in profiles_raw.items()}
-    settings = _settings(src, _table(src, ("settings",), data.get("settings", {})))
+def _build_config(src: TomlFile, data: dict[str, Any]) -> Config:
+    for key in data:
+        if key not in _TABLES:
+            raise src.unknown_key((), key, _TABLES)
+    tables = src.convert(("profiles",), data.get("profiles", {}), dict[str, Any])
+    profiles = {name: _profile(src, name, raw) for name, raw in tables.items()}
+    settings = src.convert(("settings",), data.get("settings", {}), Settings)
+    _check_seconds(src, ("settings", "refresh_interval"), settings.refresh_interval)
     if settings.default_profile is not None and settings.default_profile not in profiles:
         known = ", ".join(profiles) or "none"
         raise src.error(
@@ -231,83 +132,40 @@ def _build_config(src: _Source, data: dict[str, Any]) -> Config:
     return Config(src.path, settings, profiles)
 
 
-def _table(src: _Source, keypath: tuple[str, ...], value: object) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise src.error(keypath, f"must be a table, not {_toml_type(value)}")
-    return value
-
-
-def _reject_unknown(
-    src: _Source, keypath: tuple[str, ...], table: Mapping[str, object], known: tuple[str, ...]
-) -> None:
-    for key in table:
-        if key not in known:
-            close = difflib.get_close_matches(key, known, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(known)})"
-            raise src.error((*keypath, key), f"unknown key{hint}")
-
-
-def _check_types(
-    src: _Source, keypath: tuple[str, ...], table: Mapping[str, object], schema: dict[str, _Check]
-) -> None:
-    _reject_unknown(src, keypath, table, tuple(schema))
-    for key, value in table.items():
-        accepts, wanted = schema[key]
-        if not accepts(value):
-            raise src.error((*keypath, key), f"must be {wanted}, not {_toml_type(value)}")
-
-
-def _settings(src: _Source, raw: dict[str, Any]) -> Settings:
-    _check_types(src, ("settings",), raw, _SETTINGS_SCHEMA)
-    _check_seconds(src, ("settings", "refresh_interval"), raw.get("refresh_interval", 1))
-    if raw.get("max_concurrency", 1) < 1:
-        raise src.error(("settings", "max_concurrency"), "must be at least 1")
-    if "refresh_interval" in raw:
-        raw = {**raw, "refresh_interval": float(raw["refresh_interval"])}
-    return Settings(**raw)
-
-
-def _profile(src: _Source, name: str, raw: object) -> Profile:
+def _profile(src: TomlFile, name: str, raw: object) -> Profile:
     """Validate one `[profiles.NAME]` table into a Profile, naming the first problem."""
     keypath = ("profiles", name)
     if not PROFILE_NAME.fullmatch(name):
         raise src.error(keypath, "profile names use only letters, digits, '_' and '-'")
-    table = _table(src, keypath, raw)
-    _check_types(src, keypath, table, _PROFILE_SCHEMA)
-    _check_values(src, keypath, table)
-    _check_auth_needs(src, keypath, table)
-    values = dict(table)
-    if "timeout" in values:
-        values["timeout"] = float(values["timeout"])
-    return Profile(name=name, **values)
+    profile = src.convert(keypath, raw, Profile, implied={"name": name})
+    _check_values(src, keypath, profile)
+    _check_auth_needs(src, keypath, profile)
+    return profile
 
 
-def _check_values(src: _Source, keypath: tuple[str, ...], table: Mapping[str, Any]) -> None:
-    auth = table.get("auth", "oauth2")
-    if auth not in AUTH_MODES:
-        raise src.error(
-            (*keypath, "auth"), f"unknown auth mode {auth!r} (use {', '.join(AUTH_MODES)})"
-        )
-    if "subdomain" in table and not _SUBDOMAIN.fullmatch(table["subdomain"]):
+def _check_values(src: TomlFile, keypath: tuple[str, ...], profile: Profile) -> None:
+    if profile.subdomain is not None and not _SUBDOMAIN.fullmatch(profile.subdomain):
         raise src.error(
             (*keypath, "subdomain"),
             "use only a-z, 0-9 and '-' (the part before .auth.marketingcloudapis.com)",
         )
     for key in ("auth_url", "rest_url"):
-        if key in table and not _is_http_url(table[key]):
+        url = getattr(profile, key)
+        if url is not None and not _is_http_url(url):
             raise src.error((*keypath, key), "must be an http:// or https:// URL with a host name")
     for key in ("client_secret_env", "access_token_env"):
-        if key in table and not _ENV_NAME.fullmatch(table[key]):
+        variable = getattr(profile, key)
+        if variable is not None and not _ENV_NAME.fullmatch(variable):
             raise src.error((*keypath, key), "must be the name of an environment variable")
-    if "client_secret_command" in table:
-        _check_command(src, (*keypath, "client_secret_command"), table["client_secret_command"])
-    _check_seconds(src, (*keypath, "timeout"), table.get("timeout", 1))
+    if profile.client_secret_command is not None:
+        _check_command(src, (*keypath, "client_secret_command"), profile.client_secret_command)
+    _check_seconds(src, (*keypath, "timeout"), profile.timeout)
 
 
-def _check_seconds(src: _Source, keypath: tuple[str, ...], value: float) -> None:
+def _check_seconds(src: TomlFile, keypath: tuple[str, ...], value: float) -> None:
     """TOML allows nan and inf: either would make a poll loop spin or never time out."""
     if not (math.isfinite(value) and value > 0):
-        raise src.error(keypath, f"must be a finite number of seconds above 0, not {value}")
+        raise src.error(keypath, f"must be a finite number of seconds above 0, not {value:g}")
 
 
 def _is_http_url(value: str) -> bool:
@@ -319,7 +177,7 @@ def _is_http_url(value: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
-def _check_command(src: _Source, keypath: tuple[str, ...], command: str) -> None:
+def _check_command(src: TomlFile, keypath: tuple[str, ...], command: str) -> None:
     try:
         argv = shlex.split(command)
     except ValueError as exc:
@@ -328,10 +186,10 @@ def _check_command(src: _Source, keypath: tuple[str, ...], command: str) -> None
         raise src.error(keypath, "the command is empty")
 
 
-def _check_auth_needs(src: _Source, keypath: tuple[str, ...], table: Mapping[str, Any]) -> None:
+def _check_auth_needs(src: TomlFile, keypath: tuple[str, ...], profile: Profile) -> None:
     """Each auth mode's required keys, so a missing one fails at start, not mid-refresh."""
-    auth = table.get("auth", "oauth2")
-    has = [key for key in table if table[key] not in (None, "")]
+    auth = profile.auth
+    has = [key for key in profile.__struct_fields__ if getattr(profile, key) not in (None, "")]
     if auth == "token":
         _exactly_one(src, keypath, has, _TOKEN_SOURCES, "token mode")
         if "rest_url" not in has and "subdomain" not in has:
@@ -347,7 +205,7 @@ def _check_auth_needs(src: _Source, keypath: tuple[str, ...], table: Mapping[str
 
 
 def _exactly_one(
-    src: _Source, keypath: tuple[str, ...], has: list[str], options: tuple[str, ...], what: str
+    src: TomlFile, keypath: tuple[str, ...], has: list[str], options: tuple[str, ...], what: str
 ) -> None:
     found = [key for key in options if key in has]
     if len(found) != 1:
@@ -355,7 +213,7 @@ def _exactly_one(
         raise src.error(keypath, f"{what} needs exactly one of {', '.join(options)} (found: {got})")
 
 
-def _check_permissions(src: _Source, config: Config) -> None:
+def _check_permissions(src: TomlFile, config: Config) -> None:
     """An inline secret in a file others can read is refused, as ssh does with keys."""
     if os.name != "posix":
         return
@@ -409,34 +267,26 @@ def write_profile(
     """
     path = path or config_path()
     clean = {key: value for key, value in fields.items() if value is not None}
-    _profile(_Source(path, ""), name, clean)
+    check_profile(path, name, clean)
     with file_lock(path, "the config file"):
-        text = _read_text(path)
-        data = _parse_toml(_Source(path, text))
-        wanted = _with_profile(_Source(path, text), data, name, clean, make_default)
-        new_text = _appended(text, name, clean)
+        src = TomlFile.read(path)
+        wanted = _with_profile(src, src.parse(), name, clean, make_default)
+        new_text = _appended(src.text, name, clean)
         if new_text is None or tomllib.loads(new_text) != wanted:
             new_text = tomli_w.dumps(wanted)
         atomic_write(path, new_text.encode("utf-8"), mode=0o600)
     return path
 
 
-def _read_text(path: Path) -> str:
-    try:
-        return _decode(path, path.read_bytes())
-    except FileNotFoundError:
-        return ""
-    except OSError as exc:
-        raise ConfigError(str(path), f"cannot read the file: {describe_os_error(exc)}") from exc
-
-
 def _with_profile(
-    src: _Source, data: dict[str, Any], name: str, fields: dict[str, object], make_default: bool
+    src: TomlFile, data: dict[str, Any], name: str, fields: dict[str, object], make_default: bool
 ) -> dict[str, Any]:
     wanted = copy.deepcopy(data)
-    _table(src, ("profiles",), wanted.setdefault("profiles", {}))[name] = dict(fields)
+    src.convert(("profiles",), wanted.get("profiles", {}), dict[str, Any])
+    wanted.setdefault("profiles", {})[name] = dict(fields)
     if make_default:
-        _table(src, ("settings",), wanted.setdefault("settings", {}))["default_profile"] = name
+        src.convert(("settings",), wanted.get("settings", {}), dict[str, Any])
+        wanted.setdefault("settings", {})["default_profile"] = name
     return wanted
 
 

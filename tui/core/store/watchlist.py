@@ -27,8 +27,9 @@ from tui.core.store.atomic import (
     file_lock,
     storage_error,
 )
-from tui.core.store.config import PROFILE_NAME, toml_error_position
+from tui.core.store.config import PROFILE_NAME
 from tui.core.store.paths import config_dir
+from tui.core.store.tomlfile import toml_error_position
 
 FORMAT_VERSION = 1
 _T = TypeVar("_T")
