@@ -114,6 +114,14 @@ def test_integer_refresh_interval_becomes_float(tmp_path: Path) -> None:
     assert isinstance(cfg.settings.refresh_interval, float)
 
 
+def test_keymap_maps_binding_ids_to_keys(tmp_path: Path) -> None:
+    text = '[keymap]\n"app.quit" = "ctrl+q"\n"monitor.refresh" = "r,f5"\n'
+    cfg = load_config(write(tmp_path, text))
+    assert cfg.keymap == {"app.quit": "ctrl+q", "monitor.refresh": "r,f5"}
+    assert load_config(write(tmp_path, FULL_EXAMPLE)).keymap == {}
+    assert Config(tmp_path).keymap == {}
+
+
 def test_missing_file_is_an_empty_config(tmp_path: Path) -> None:
     path = tmp_path / "absent.toml"
     assert load_config(path) == Config(path)
@@ -195,6 +203,10 @@ MISTAKES = [
     (OAUTH + "scope = ['a']\n", "profiles.acme.scope", "must be a string, not an array", 6),
     (OAUTH + "name = 'x'\n", "profiles.acme.name", "unknown key", 6),
     ("settings = [1]\n", "settings", "must be a table, not an array", 1),
+    ("[keymaps]\n", "keymaps", "unknown key; did you mean 'keymap'?", 1),
+    ("keymap = 3\n", "keymap", "must be a table, not an integer", 1),
+    ("[keymap]\n'app.quit' = 3\n", 'keymap."app.quit"', "must be a string, not an integer", 2),
+    ("[keymap]\n\"app.quit\" = ' '\n", 'keymap."app.quit"', "must name at least one key", 2),
 ]  # fmt: skip
 
 
@@ -214,6 +226,12 @@ def test_dotted_keys_still_name_the_key_without_a_line(tmp_path: Path) -> None:
     _, err = load_error(tmp_path, "profiles.acme.auth = 3\n")
     assert err.detail == "profiles.acme.auth: must be a string, not an integer"
     assert err.line is None
+
+
+def test_an_unquoted_binding_id_with_dots_gets_a_hint(tmp_path: Path) -> None:
+    _, err = load_error(tmp_path, '[keymap]\napp.quit = "ctrl+q"\n')
+    assert err.detail.startswith("keymap.app: must be a string, not a table")
+    assert '"app.quit" = ' in err.detail
 
 
 def test_find_line_understands_spaced_and_quoted_headers() -> None:

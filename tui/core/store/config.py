@@ -1,4 +1,4 @@
-"""Profiles and settings from `config.toml` in the user config dir.
+"""Profiles, settings and key bindings from `config.toml` in the user config dir.
 
 The types below are the schema: msgspec converts the parsed TOML into them and the
 checks that need better words than a type gives (URLs, variable names, what each auth
@@ -91,9 +91,12 @@ class Settings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 
 class Config(msgspec.Struct, frozen=True):
+    """The whole file. `keymap` maps binding ids to keys; the UI knows which ids exist."""
+
     path: Path
     settings: Settings = Settings()
     profiles: dict[str, Profile] = msgspec.field(default_factory=dict)
+    keymap: Mapping[str, str] = msgspec.field(default_factory=dict)
 
 
 _TABLES = tuple(key for key in Config.__struct_fields__ if key != "path")
@@ -129,7 +132,23 @@ def _build_config(src: TomlFile, data: dict[str, Any]) -> Config:
             ("settings", "default_profile"),
             f"no profile named {settings.default_profile!r} (profiles: {known})",
         )
-    return Config(src.path, settings, profiles)
+    return Config(src.path, settings, profiles, _keymap(src, data.get("keymap", {})))
+
+
+def _keymap(src: TomlFile, raw: object) -> dict[str, str]:
+    """Binding id → keys, as in `"monitor.refresh" = "r,f5"`."""
+    keymap: dict[str, str] = {}
+    for binding, value in src.convert(("keymap",), raw, dict[str, Any]).items():
+        keypath = ("keymap", binding)
+        if isinstance(value, dict):  # `app.quit = ...` unquoted is a table named app
+            raise src.error(
+                keypath, 'must be a string, not a table; quote ids with dots: "app.quit" = ...'
+            )
+        keys = src.convert(keypath, value, str)
+        if not keys.strip():
+            raise src.error(keypath, "must name at least one key")
+        keymap[binding] = keys
+    return keymap
 
 
 def _profile(src: TomlFile, name: str, raw: object) -> Profile:
