@@ -13,14 +13,8 @@ from rich.pretty import pretty_repr
 
 from tui.core.api.errors import ConfigError, SendwatchError
 from tui.core.store import secrets
-from tui.core.store.config import (
-    Config,
-    Profile,
-    Settings,
-    load_config,
-    select_profile,
-    write_profile,
-)
+from tui.core.store.config import Config, Profile, Settings, load_config, select_profile
+from tui.core.store.config_write import write_profile
 from tui.core.store.secrets import resolve_access_token, resolve_secret
 from tui.core.store.tomlfile import find_line
 
@@ -462,3 +456,111 @@ def test_written_toml_round_trips_special_characters(tmp_path: Path) -> None:
     data = tomllib.loads(path.read_text())
     assert data["profiles"]["demo"]["access_token"] == 'a"b\\c\n'
     assert os.stat(path).st_mode & 0o077 == 0
+
+
+COMMENTED = """\
+# my sendwatch config
+[settings]
+refresh_interval = 2.5        # seconds
+default_profile = "acme"  # the main one
+
+# production
+[profiles.acme]
+auth = "oauth2"   # always
+subdomain = "acme"
+client_id = "abc123"
+client_secret_env = "ACME"
+
+# the simulator
+[profiles.local]  # on this machine
+auth = "legacy"
+# the simulator's id
+client_id = "sim"
+auth_url = "http://127.0.0.1:8642"
+rest_url = "http://127.0.0.1:8642"
+client_secret_command = "pass show sim"
+
+# static token, keep last
+[profiles.static]
+auth = "token"
+rest_url = "https://example.test"
+access_token_env = "STATIC_TOKEN"
+# timeout = 30
+"""
+LOCAL = """\
+[profiles.local]  # on this machine
+auth = "legacy"
+# the simulator's id
+client_id = "sim"
+auth_url = "http://127.0.0.1:8642"
+rest_url = "http://127.0.0.1:8642"
+client_secret_command = "pass show sim"
+"""
+NEW_LOCAL = """\
+[profiles.local]  # on this machine
+auth = "token"
+rest_url = "http://127.0.0.1:8642"
+access_token = "demo-token"
+"""
+DEMO_TABLE = """\
+[profiles.demo]
+auth = "token"
+rest_url = "http://127.0.0.1:8642"
+access_token = "demo-token"
+"""
+
+
+def test_replacing_a_profile_keeps_every_comment_outside_it(tmp_path: Path) -> None:
+    path = write(tmp_path, COMMENTED)
+    write_profile("local", DEMO, path)
+    assert path.read_text() == COMMENTED.replace(LOCAL, NEW_LOCAL)
+    assert load_config(path).profiles["local"].access_token == "demo-token"
+
+
+def test_make_default_keeps_the_comments(tmp_path: Path) -> None:
+    path = write(tmp_path, COMMENTED)
+    write_profile("local", DEMO, path, make_default=True)
+    expected = COMMENTED.replace(LOCAL, NEW_LOCAL)
+    assert path.read_text() == expected.replace('"acme"  # the main', '"local"  # the main')
+    without_settings = COMMENTED.split("\n# production\n", 1)[1]
+    write(tmp_path, without_settings)
+    write_profile("demo", DEMO, path, make_default=True)
+    assert path.read_text().startswith(without_settings + "\n" + DEMO_TABLE)
+    assert path.read_text().endswith('[settings]\ndefault_profile = "demo"\n')
+    assert load_config(path).settings.default_profile == "demo"
+
+
+def test_a_profile_added_before_another_table_keeps_that_tables_comment(tmp_path: Path) -> None:
+    text = '[profiles.acme]\nauth = "token"\n\n# how often\n[settings]\nbell = false\n'
+    path = write(tmp_path, text)
+    write_profile("demo", DEMO, path)
+    assert path.read_text() == (
+        '[profiles.acme]\nauth = "token"\n\n'
+        + DEMO_TABLE
+        + "\n# how often\n[settings]\nbell = false\n"
+    )
+
+
+def test_an_inline_profile_is_replaced_inline(tmp_path: Path) -> None:
+    path = write(tmp_path, "[profiles]\nlocal = {auth = 'x'}  # mine\nother = {auth = 'y'}\n")
+    write_profile(
+        "local", {"auth": "token", "rest_url": "http://x.test", "access_token": "t"}, path
+    )
+    assert path.read_text() == (
+        '[profiles]\nlocal = {auth = "token", rest_url = "http://x.test", access_token = "t"}'
+        "  # mine\nother = {auth = 'y'}\n"
+    )
+
+
+def test_a_layout_tomlkit_cannot_edit_still_gets_the_right_values(tmp_path: Path) -> None:
+    path = write(tmp_path, "profiles.local.auth = 'x'\nprofiles.other.auth = 'y'\n")
+    write_profile("local", DEMO, path)
+    data = tomllib.loads(path.read_text())
+    assert data == {"profiles": {"local": DEMO, "other": {"auth": "y"}}}
+
+
+def test_write_profile_refuses_a_file_whose_profiles_is_not_a_table(tmp_path: Path) -> None:
+    path = write(tmp_path, "profiles = 3\n")
+    with pytest.raises(ConfigError, match="profiles: must be a table, not an integer"):
+        write_profile("demo", DEMO, path)
+    assert path.read_text() == "profiles = 3\n"

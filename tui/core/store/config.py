@@ -7,23 +7,19 @@ mode needs) follow. Secrets are looked up only when needed, by `secrets.py`.
 
 from __future__ import annotations
 
-import copy
 import math
 import os
 import re
 import shlex
 import stat
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 import msgspec
-import tomli_w
 
 from tui.core.api.errors import ConfigError
-from tui.core.store.atomic import atomic_write, file_lock
 from tui.core.store.paths import config_path
 from tui.core.store.tomlfile import BARE_KEY, TomlFile
 
@@ -267,56 +263,3 @@ def select_profile(config: Config, name: str | None = None) -> Profile:
     raise ConfigError(
         where, "several profiles and no settings.default_profile: choose one (--profile NAME)"
     )
-
-
-# --- writing ------------------------------------------------------------------------
-
-
-def write_profile(
-    name: str,
-    fields: Mapping[str, object],
-    path: Path | None = None,
-    *,
-    make_default: bool = False,
-) -> Path:
-    """Add or replace `[profiles.NAME]`, keeping everything else; the file ends up 0600.
-
-    A new profile is appended to the existing text so the user's comments survive;
-    replacing one rewrites the file (comments are then lost, values are not).
-    """
-    path = path or config_path()
-    clean = {key: value for key, value in fields.items() if value is not None}
-    check_profile(path, name, clean)
-    with file_lock(path, "the config file"):
-        src = TomlFile.read(path)
-        wanted = _with_profile(src, src.parse(), name, clean, make_default)
-        new_text = _appended(src.text, name, clean)
-        if new_text is None or tomllib.loads(new_text) != wanted:
-            new_text = tomli_w.dumps(wanted)
-        atomic_write(path, new_text.encode("utf-8"), mode=0o600)
-    return path
-
-
-def _with_profile(
-    src: TomlFile, data: dict[str, Any], name: str, fields: dict[str, object], make_default: bool
-) -> dict[str, Any]:
-    wanted = copy.deepcopy(data)
-    src.convert(("profiles",), wanted.get("profiles", {}), dict[str, Any])
-    wanted.setdefault("profiles", {})[name] = dict(fields)
-    if make_default:
-        src.convert(("settings",), wanted.get("settings", {}), dict[str, Any])
-        wanted.setdefault("settings", {})["default_profile"] = name
-    return wanted
-
-
-def _appended(text: str, name: str, fields: dict[str, object]) -> str | None:
-    """`text` plus a new profile table, or None when the profile already exists."""
-    try:
-        existing = tomllib.loads(text).get("profiles", {})
-    except tomllib.TOMLDecodeError:
-        return None
-    if isinstance(existing, dict) and name in existing:
-        return None
-    block = tomli_w.dumps({"profiles": {name: fields}})
-    separator = "" if not text else ("\n" if text.endswith("\n") else "\n\n")
-    return text + separator + block
