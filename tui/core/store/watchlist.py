@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-import tomli_w
+import tomlkit
 
 from tui.core.api.errors import SendwatchError, UsageError
 from tui.core.api.ids import check_id
@@ -273,12 +273,12 @@ class WatchList:
         return result
 
     def _write(self, state: _State) -> None:
-        head: dict[str, Any] = {"version": FORMAT_VERSION}
+        data: dict[str, Any] = {"version": FORMAT_VERSION}
         if state.selected is not None:
-            head["selected"] = state.selected
-        chunks = [tomli_w.dumps(head)]
-        chunks += ["\n[[sends]]\n" + tomli_w.dumps(s.to_table()) for s in state.sends]
-        atomic_write(self.path, "".join(chunks).encode("utf-8"), mode=0o600)
+            data["selected"] = state.selected
+        if state.sends:
+            data["sends"] = [s.to_table() for s in state.sends]
+        atomic_write(self.path, tomlkit.dumps(data).encode("utf-8"), mode=0o600)
 
     def add(self, send: WatchedSend) -> WatchedSend:
         """Append `send`; if its key is already watched, return the existing entry."""
