@@ -19,7 +19,7 @@ from tui.core.api.errors import InvalidId, SendwatchError, UsageError
 from tui.core.api.model import SendKind
 from tui.core.store import atomic as safe_write
 from tui.core.store.atomic import LockTimeout, StorageError
-from tui.core.store.watchlist import WatchedSend, WatchList
+from tui.core.store.watchlist import MAX_LABEL, WatchedSend, WatchList
 
 SPEC_EXAMPLE = """\
 version = 1
@@ -123,6 +123,11 @@ def test_writes_the_documented_format(path: Path) -> None:
     assert "added = 2026-11-26T19:20:00Z\n" in text
     wl.remove(wl.sends[0].key)
     assert tomllib.loads(path.read_text()) == {"version": 1}
+
+
+def test_labels_are_cut_at_the_one_limit() -> None:
+    assert MAX_LABEL == 200
+    assert send("t", "x" * 300).label == "x" * MAX_LABEL
 
 
 def test_missing_file_is_an_empty_list(path: Path) -> None:

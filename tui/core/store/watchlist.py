@@ -37,7 +37,7 @@ _KINDS = ", ".join(kind.value for kind in SendKind)
 _ENTRY_HEADER = re.compile(r"^\s*\[\[\s*sends\s*\]\]")
 
 
-MAX_LABEL = 200
+MAX_LABEL = 200  # the one label limit: the add dialog and the label prompt use it too
 
 
 def send_key(profile: str, kind: str, message_id: str, token_id: str) -> str:
