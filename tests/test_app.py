@@ -30,8 +30,9 @@ from tui.cli import launch
 from tui.cli.demo import DEMO_PROFILE, DEMO_SECRET_ENV, demo_config
 from tui.core.api.model import SendKind
 from tui.core.store.atomic import file_lock
-from tui.core.store.config import Config, config_path
+from tui.core.store.config import Config
 from tui.core.store.history import History
+from tui.core.store.paths import config_path
 from tui.core.store.watchlist import WatchedSend, WatchList
 from tui.sim import Fault, Simulator
 from tui.ui.app import SendwatchApp

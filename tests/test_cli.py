@@ -23,7 +23,7 @@ import pytest
 
 from tui.cli.main import main
 from tui.core.api.retry import CLIENT_RETRIES
-from tui.core.store.config import config_dir, config_path, data_dir
+from tui.core.store.paths import config_dir, config_path, data_dir
 from tui.sim import Fault, Simulator
 
 SECRET = "demo-secret"

@@ -9,20 +9,14 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from rich.pretty import pretty_repr
 
 from tui.core.api.errors import ConfigError, SendwatchError
-from tui.core.store import config
-from tui.core.store.config import (
-    Config,
-    Profile,
-    Settings,
-    find_line,
-    load_config,
-    resolve_access_token,
-    resolve_secret,
-    select_profile,
-    write_profile,
-)
+from tui.core.store import secrets
+from tui.core.store.config import Config, Profile, Settings, load_config, select_profile
+from tui.core.store.config_write import write_profile
+from tui.core.store.secrets import resolve_access_token, resolve_secret
+from tui.core.store.tomlfile import find_line
 
 FULL_EXAMPLE = """\
 [settings]
@@ -114,6 +108,14 @@ def test_integer_refresh_interval_becomes_float(tmp_path: Path) -> None:
     assert isinstance(cfg.settings.refresh_interval, float)
 
 
+def test_keymap_maps_binding_ids_to_keys(tmp_path: Path) -> None:
+    text = '[keymap]\n"app.quit" = "ctrl+q"\n"monitor.refresh" = "r,f5"\n'
+    cfg = load_config(write(tmp_path, text))
+    assert cfg.keymap == {"app.quit": "ctrl+q", "monitor.refresh": "r,f5"}
+    assert load_config(write(tmp_path, FULL_EXAMPLE)).keymap == {}
+    assert Config(tmp_path).keymap == {}
+
+
 def test_missing_file_is_an_empty_config(tmp_path: Path) -> None:
     path = tmp_path / "absent.toml"
     assert load_config(path) == Config(path)
@@ -189,6 +191,16 @@ MISTAKES = [
     ("[settings]\nrefresh = 5\n", "settings.refresh", "did you mean 'refresh_interval'", 2),
     ("# c\n[settings]\ndefault_profile = 'nope'\n", "settings.default_profile",
      "no profile named 'nope'", 3),
+    ("[settings]\nmax_concurrency = true\n", "settings.max_concurrency",
+     "must be a whole number, not a boolean", 2),
+    (OAUTH + "timeout = 1979-05-27\n", "profiles.acme.timeout", "a number, not a date/time", 6),
+    (OAUTH + "scope = ['a']\n", "profiles.acme.scope", "must be a string, not an array", 6),
+    (OAUTH + "name = 'x'\n", "profiles.acme.name", "unknown key", 6),
+    ("settings = [1]\n", "settings", "must be a table, not an array", 1),
+    ("[keymaps]\n", "keymaps", "unknown key; did you mean 'keymap'?", 1),
+    ("keymap = 3\n", "keymap", "must be a table, not an integer", 1),
+    ("[keymap]\n'app.quit' = 3\n", 'keymap."app.quit"', "must be a string, not an integer", 2),
+    ("[keymap]\n\"app.quit\" = ' '\n", 'keymap."app.quit"', "must name at least one key", 2),
 ]  # fmt: skip
 
 
@@ -208,6 +220,12 @@ def test_dotted_keys_still_name_the_key_without_a_line(tmp_path: Path) -> None:
     _, err = load_error(tmp_path, "profiles.acme.auth = 3\n")
     assert err.detail == "profiles.acme.auth: must be a string, not an integer"
     assert err.line is None
+
+
+def test_an_unquoted_binding_id_with_dots_gets_a_hint(tmp_path: Path) -> None:
+    _, err = load_error(tmp_path, '[keymap]\napp.quit = "ctrl+q"\n')
+    assert err.detail.startswith("keymap.app: must be a string, not a table")
+    assert '"app.quit" = ' in err.detail
 
 
 def test_find_line_understands_spaced_and_quoted_headers() -> None:
@@ -241,6 +259,8 @@ def test_inline_secret_in_owner_only_file_loads(tmp_path: Path) -> None:
     cfg = load_config(write(tmp_path, INLINE_SECRET, mode=0o600))
     assert resolve_secret(cfg.profiles["acme"]) == "hunter2"
     assert "hunter2" not in repr(cfg)
+    assert "hunter2" not in pretty_repr(cfg)  # how Textual's tracebacks show locals
+    assert "client_id='abc'" in repr(cfg.profiles["acme"])
 
 
 def test_readable_file_without_inline_secret_is_fine(tmp_path: Path) -> None:
@@ -306,7 +326,7 @@ def test_command_problems_are_explained(command: str, words: str) -> None:
 
 
 def test_slow_command_times_out(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(config, "SECRET_COMMAND_TIMEOUT", 0.3)
+    monkeypatch.setattr(secrets, "SECRET_COMMAND_TIMEOUT", 0.3)
     cmd = py_command("import time; print('s3cret', flush=True); time.sleep(5)")
     with pytest.raises(ConfigError, match=r"did not finish within 0\.3 s") as info:
         resolve_secret(profile(client_secret_command=cmd))
@@ -436,3 +456,111 @@ def test_written_toml_round_trips_special_characters(tmp_path: Path) -> None:
     data = tomllib.loads(path.read_text())
     assert data["profiles"]["demo"]["access_token"] == 'a"b\\c\n'
     assert os.stat(path).st_mode & 0o077 == 0
+
+
+COMMENTED = """\
+# my sendwatch config
+[settings]
+refresh_interval = 2.5        # seconds
+default_profile = "acme"  # the main one
+
+# production
+[profiles.acme]
+auth = "oauth2"   # always
+subdomain = "acme"
+client_id = "abc123"
+client_secret_env = "ACME"
+
+# the simulator
+[profiles.local]  # on this machine
+auth = "legacy"
+# the simulator's id
+client_id = "sim"
+auth_url = "http://127.0.0.1:8642"
+rest_url = "http://127.0.0.1:8642"
+client_secret_command = "pass show sim"
+
+# static token, keep last
+[profiles.static]
+auth = "token"
+rest_url = "https://example.test"
+access_token_env = "STATIC_TOKEN"
+# timeout = 30
+"""
+LOCAL = """\
+[profiles.local]  # on this machine
+auth = "legacy"
+# the simulator's id
+client_id = "sim"
+auth_url = "http://127.0.0.1:8642"
+rest_url = "http://127.0.0.1:8642"
+client_secret_command = "pass show sim"
+"""
+NEW_LOCAL = """\
+[profiles.local]  # on this machine
+auth = "token"
+rest_url = "http://127.0.0.1:8642"
+access_token = "demo-token"
+"""
+DEMO_TABLE = """\
+[profiles.demo]
+auth = "token"
+rest_url = "http://127.0.0.1:8642"
+access_token = "demo-token"
+"""
+
+
+def test_replacing_a_profile_keeps_every_comment_outside_it(tmp_path: Path) -> None:
+    path = write(tmp_path, COMMENTED)
+    write_profile("local", DEMO, path)
+    assert path.read_text() == COMMENTED.replace(LOCAL, NEW_LOCAL)
+    assert load_config(path).profiles["local"].access_token == "demo-token"
+
+
+def test_make_default_keeps_the_comments(tmp_path: Path) -> None:
+    path = write(tmp_path, COMMENTED)
+    write_profile("local", DEMO, path, make_default=True)
+    expected = COMMENTED.replace(LOCAL, NEW_LOCAL)
+    assert path.read_text() == expected.replace('"acme"  # the main', '"local"  # the main')
+    without_settings = COMMENTED.split("\n# production\n", 1)[1]
+    write(tmp_path, without_settings)
+    write_profile("demo", DEMO, path, make_default=True)
+    assert path.read_text().startswith(without_settings + "\n" + DEMO_TABLE)
+    assert path.read_text().endswith('[settings]\ndefault_profile = "demo"\n')
+    assert load_config(path).settings.default_profile == "demo"
+
+
+def test_a_profile_added_before_another_table_keeps_that_tables_comment(tmp_path: Path) -> None:
+    text = '[profiles.acme]\nauth = "token"\n\n# how often\n[settings]\nbell = false\n'
+    path = write(tmp_path, text)
+    write_profile("demo", DEMO, path)
+    assert path.read_text() == (
+        '[profiles.acme]\nauth = "token"\n\n'
+        + DEMO_TABLE
+        + "\n# how often\n[settings]\nbell = false\n"
+    )
+
+
+def test_an_inline_profile_is_replaced_inline(tmp_path: Path) -> None:
+    path = write(tmp_path, "[profiles]\nlocal = {auth = 'x'}  # mine\nother = {auth = 'y'}\n")
+    write_profile(
+        "local", {"auth": "token", "rest_url": "http://x.test", "access_token": "t"}, path
+    )
+    assert path.read_text() == (
+        '[profiles]\nlocal = {auth = "token", rest_url = "http://x.test", access_token = "t"}'
+        "  # mine\nother = {auth = 'y'}\n"
+    )
+
+
+def test_a_layout_tomlkit_cannot_edit_still_gets_the_right_values(tmp_path: Path) -> None:
+    path = write(tmp_path, "profiles.local.auth = 'x'\nprofiles.other.auth = 'y'\n")
+    write_profile("local", DEMO, path)
+    data = tomllib.loads(path.read_text())
+    assert data == {"profiles": {"local": DEMO, "other": {"auth": "y"}}}
+
+
+def test_write_profile_refuses_a_file_whose_profiles_is_not_a_table(tmp_path: Path) -> None:
+    path = write(tmp_path, "profiles = 3\n")
+    with pytest.raises(ConfigError, match="profiles: must be a table, not an integer"):
+        write_profile("demo", DEMO, path)
+    assert path.read_text() == "profiles = 3\n"

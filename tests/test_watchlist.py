@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+import tomllib
 from dataclasses import FrozenInstanceError
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -18,7 +19,7 @@ from tui.core.api.errors import InvalidId, SendwatchError, UsageError
 from tui.core.api.model import SendKind
 from tui.core.store import atomic as safe_write
 from tui.core.store.atomic import LockTimeout, StorageError
-from tui.core.store.watchlist import WatchedSend, WatchList
+from tui.core.store.watchlist import MAX_LABEL, WatchedSend, WatchList
 
 SPEC_EXAMPLE = """\
 version = 1
@@ -111,6 +112,22 @@ def test_round_trip_through_a_new_instance(path: Path) -> None:
     assert again.selected == wl.selected == send("b", kind=SendKind.MESSAGE_LIST).key
     assert path.stat().st_mode & 0o777 == 0o600
     assert "access_token" not in path.read_text()
+
+
+def test_writes_the_documented_format(path: Path) -> None:
+    wl = loaded(path)
+    wl.add(send("c21NCNSDN2sMMWM2miosdjEHH", "Black Friday blast"))
+    wl.select(wl.sends[0].key)
+    text = path.read_text()
+    assert tomllib.loads(text) == tomllib.loads(SPEC_EXAMPLE)
+    assert "added = 2026-11-26T19:20:00Z\n" in text
+    wl.remove(wl.sends[0].key)
+    assert tomllib.loads(path.read_text()) == {"version": 1}
+
+
+def test_labels_are_cut_at_the_one_limit() -> None:
+    assert MAX_LABEL == 200
+    assert send("t", "x" * 300).label == "x" * MAX_LABEL
 
 
 def test_missing_file_is_an_empty_list(path: Path) -> None:

@@ -10,7 +10,7 @@ from importlib.metadata import PackageNotFoundError, version
 from urllib.parse import urlsplit
 
 from tui import __version__
-from tui.core.store.config import config_dir, data_dir
+from tui.core.store.paths import config_dir, data_dir
 
 
 def _version(dist: str) -> str:

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 
 from tui.cli.exits import EXIT_INTERNAL, err
 from tui.core.api.errors import SendwatchError
-from tui.core.store.config import config_path, load_config
+from tui.core.store.config import load_config
 from tui.core.store.history import History
+from tui.core.store.paths import config_path
 from tui.core.store.watchlist import WatchList
 
 if TYPE_CHECKING:

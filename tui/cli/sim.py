@@ -37,7 +37,7 @@ def serve(args: argparse.Namespace) -> int:
     token_id = sim.create_send(message_id, 25)
     print(f"sendwatch simulator on {sim.url} (seed {args.seed}, time x{args.time_scale:g})")
     if args.write_profile:
-        from tui.core.store.config import write_profile
+        from tui.core.store.config_write import write_profile
 
         path = write_profile(
             name,

@@ -12,8 +12,9 @@ import contextlib
 import json
 import math
 import sys
-from dataclasses import replace
 from typing import Any
+
+from msgspec import structs
 
 from tui.cli.args import KINDS
 from tui.cli.exits import EXIT_ERROR_STATUS, EXIT_TIMEOUT, err, reports_errors
@@ -154,7 +155,9 @@ async def _status(args: argparse.Namespace, config: Config, profile: Profile, cl
             delivery = await client.fetch(send.kind, send.message_id, send.token_id)
         return _report(args, profile, delivery)
     interval = args.interval or config.settings.refresh_interval
-    config = replace(config, settings=replace(config.settings, refresh_interval=interval))
+    config = structs.replace(
+        config, settings=structs.replace(config.settings, refresh_interval=interval)
+    )
     state = await wait_until_done(
         config, profile, send, timeout=args.timeout, clock=clock, verbose=not args.json
     )

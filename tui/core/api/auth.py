@@ -30,7 +30,7 @@ from tui.core.api.errors import (
     ServerError,
 )
 from tui.core.api.http import network_error, profile_where, retry_after_of, server_text
-from tui.core.store import config as _config
+from tui.core.store import secrets
 from tui.core.store.config import Profile
 
 log = logging.getLogger("sendwatch.auth")
@@ -114,7 +114,7 @@ class StaticTokenProvider(TokenProvider):
 
     async def token(self) -> str:
         if self._token is None:
-            value = (await asyncio.to_thread(_config.resolve_access_token, self.profile)).strip()
+            value = (await asyncio.to_thread(secrets.resolve_access_token, self.profile)).strip()
             if not value:
                 raise ConfigError(profile_where(self.profile), "the access token is empty")
             if value == self._refused:
@@ -209,7 +209,7 @@ class _FetchingProvider(TokenProvider):
         return value
 
     async def _secret(self) -> str:
-        value = await asyncio.to_thread(_config.resolve_secret, self.profile)
+        value = await asyncio.to_thread(secrets.resolve_secret, self.profile)
         if not value:
             raise ConfigError(profile_where(self.profile), "the client secret is empty")
         return value

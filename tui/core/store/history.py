@@ -18,7 +18,7 @@ from types import TracebackType
 from typing import TypeVar
 
 from tui.core.store.atomic import StorageError, aside_name, storage_error
-from tui.core.store.config import data_dir
+from tui.core.store.paths import data_dir
 
 _T = TypeVar("_T")
 

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-import tomli_w
+import tomlkit
 
 from tui.core.api.errors import SendwatchError, UsageError
 from tui.core.api.ids import check_id
@@ -27,7 +27,9 @@ from tui.core.store.atomic import (
     file_lock,
     storage_error,
 )
-from tui.core.store.config import PROFILE_NAME, config_dir, toml_error_position
+from tui.core.store.config import PROFILE_NAME
+from tui.core.store.paths import config_dir
+from tui.core.store.tomlfile import toml_error_position
 
 FORMAT_VERSION = 1
 _T = TypeVar("_T")
@@ -35,7 +37,7 @@ _KINDS = ", ".join(kind.value for kind in SendKind)
 _ENTRY_HEADER = re.compile(r"^\s*\[\[\s*sends\s*\]\]")
 
 
-MAX_LABEL = 200
+MAX_LABEL = 200  # the one label limit: the add dialog and the label prompt use it too
 
 
 def send_key(profile: str, kind: str, message_id: str, token_id: str) -> str:
@@ -271,12 +273,12 @@ class WatchList:
         return result
 
     def _write(self, state: _State) -> None:
-        head: dict[str, Any] = {"version": FORMAT_VERSION}
+        data: dict[str, Any] = {"version": FORMAT_VERSION}
         if state.selected is not None:
-            head["selected"] = state.selected
-        chunks = [tomli_w.dumps(head)]
-        chunks += ["\n[[sends]]\n" + tomli_w.dumps(s.to_table()) for s in state.sends]
-        atomic_write(self.path, "".join(chunks).encode("utf-8"), mode=0o600)
+            data["selected"] = state.selected
+        if state.sends:
+            data["sends"] = [s.to_table() for s in state.sends]
+        atomic_write(self.path, tomlkit.dumps(data).encode("utf-8"), mode=0o600)
 
     def add(self, send: WatchedSend) -> WatchedSend:
         """Append `send`; if its key is already watched, return the existing entry."""

@@ -1,0 +1,95 @@
+"""Client secrets and access tokens, looked up only when a request needs them.
+
+A secret never appears in an error message: failures name the profile, the key and
+the program, and a failing command's stderr is shown with its stdout blanked out.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+
+from tui.core.api.errors import ConfigError
+from tui.core.store.atomic import describe_os_error
+from tui.core.store.config import Profile
+
+SECRET_COMMAND_TIMEOUT = 10.0
+
+
+def resolve_secret(profile: Profile) -> str:
+    """The client secret, from the env var, the command or the inline value (in that order)."""
+    where = f"profile {profile.name!r}"
+    if profile.client_secret_env:
+        return _from_env(where, "client_secret_env", profile.client_secret_env)
+    if profile.client_secret_command:
+        return _from_command(where, "client_secret_command", profile.client_secret_command)
+    if profile.client_secret:
+        return profile.client_secret
+    raise ConfigError(
+        where, "has no client secret: set client_secret_env, client_secret_command or client_secret"
+    )
+
+
+def resolve_access_token(profile: Profile) -> str:
+    """The static token for token mode, from the env var or the inline value."""
+    where = f"profile {profile.name!r}"
+    if profile.access_token_env:
+        return _from_env(where, "access_token_env", profile.access_token_env)
+    if profile.access_token:
+        return profile.access_token
+    raise ConfigError(where, "has no access token: set access_token_env or access_token")
+
+
+def _from_env(where: str, key: str, variable: str) -> str:
+    value = os.environ.get(variable)
+    if value is None:
+        raise ConfigError(where, f"environment variable {variable} ({key}) is not set")
+    if not value.strip():
+        raise ConfigError(where, f"environment variable {variable} ({key}) is empty")
+    return value.strip()
+
+
+def _from_command(where: str, key: str, command: str) -> str:
+    """First stdout line of the command. Errors name only the program, never its output."""
+    try:
+        argv = shlex.split(command)
+    except ValueError as exc:
+        raise ConfigError(where, f"{key} cannot be split: {exc}") from None
+    if not argv:
+        raise ConfigError(where, f"{key} is empty")
+    program = argv[0]
+    try:
+        result = subprocess.run(
+            argv, capture_output=True, timeout=SECRET_COMMAND_TIMEOUT, check=False
+        )
+    except FileNotFoundError:
+        raise ConfigError(where, f"{key}: program {program!r} was not found") from None
+    except subprocess.TimeoutExpired:
+        raise ConfigError(
+            where, f"{key}: {program!r} did not finish within {SECRET_COMMAND_TIMEOUT:g} s"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(
+            where, f"{key}: cannot run {program!r}: {describe_os_error(exc)}"
+        ) from None
+    if result.returncode != 0:
+        hint = _stderr_hint(result.stdout, result.stderr)
+        raise ConfigError(
+            where, f"{key}: {program!r} failed with exit status {result.returncode}{hint}"
+        )
+    lines = result.stdout.decode("utf-8", "replace").splitlines()
+    secret = lines[0].strip() if lines else ""
+    if not secret:
+        raise ConfigError(where, f"{key}: {program!r} printed nothing on its first line")
+    return secret
+
+
+def _stderr_hint(stdout: bytes, stderr: bytes) -> str:
+    """The last stderr line (why it failed), with anything printed on stdout blanked out."""
+    text = stderr.decode("utf-8", "replace")
+    for line in stdout.decode("utf-8", "replace").splitlines():
+        if line.strip():
+            text = text.replace(line.strip(), "[redacted]")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return f" ({lines[-1][:200]})" if lines else ""
