@@ -19,7 +19,7 @@ from tui.core.api.auth import (
     refresh_margin,
 )
 from tui.core.api.errors import AuthError, BadResponse, ConfigError, NetworkError, ServerError
-from tui.core.store.config import Profile
+from tui.core.api.profile import Profile
 
 SECRET = "s3cr3t-VALUE-never-shown"
 AUTH = "https://tenant.auth.marketingcloudapis.com"

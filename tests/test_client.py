@@ -43,7 +43,7 @@ from tui.core.api.errors import (
 )
 from tui.core.api.http import build_http_client, network_error, network_kind, parse_retry_after
 from tui.core.api.model import Phase, SendKind
-from tui.core.store.config import Profile
+from tui.core.api.profile import Profile
 
 SEED_BODY = NEW_SHAPE  # api.md's example reply, as a JSON object
 MID, TID = "MzA6Nzg6MA", "c21NCNSDN2sMMWM2miosdjEHH"

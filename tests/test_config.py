@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from rich.pretty import pretty_repr
 
+from tui.core.api import secrets
 from tui.core.api.errors import ConfigError, SendwatchError
-from tui.core.store import secrets
-from tui.core.store.config import Config, Profile, Settings, load_config, select_profile
+from tui.core.api.profile import Profile
+from tui.core.api.secrets import resolve_access_token, resolve_secret
+from tui.core.store.config import Config, Settings, load_config, select_profile
 from tui.core.store.config_write import write_profile
-from tui.core.store.secrets import resolve_access_token, resolve_secret
 from tui.core.store.tomlfile import find_line
 
 FULL_EXAMPLE = """\

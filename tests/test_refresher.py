@@ -27,9 +27,10 @@ from tests.clocks import ManualClock, drive, real_wait, settle, tick
 from tui.core.api.client import SmsClient
 from tui.core.api.errors import ConfigError, RateLimited, ServerError, TokenNotForClient
 from tui.core.api.model import Delivery, SendKind
+from tui.core.api.profile import Profile
 from tui.core.refresher import Fetcher, Refresher
 from tui.core.state import SendState
-from tui.core.store.config import Config, Profile, Settings
+from tui.core.store.config import Config, Settings
 from tui.core.store.history import History
 from tui.core.store.watchlist import WatchedSend
 from tui.sim import Fault, Simulator

@@ -26,8 +26,9 @@ from pathlib import Path
 from tui.cli.launch import freeze_startup_objects
 from tui.core.api.client import SmsClient
 from tui.core.api.model import Delivery, Recipient, SendKind
+from tui.core.api.profile import Profile
 from tui.core.refresher import Refresher
-from tui.core.store.config import Profile, load_config
+from tui.core.store.config import load_config
 from tui.core.store.history import History
 from tui.core.store.watchlist import WatchList
 from tui.ui.app import SendUpdated, SendwatchApp

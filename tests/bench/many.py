@@ -81,8 +81,9 @@ async def _refresher(url: str, sends: list[SimSend], seconds: float) -> dict[str
     import os
 
     from tui.core.api.model import SendKind
+    from tui.core.api.profile import Profile
     from tui.core.refresher import Refresher
-    from tui.core.store.config import Config, Profile, Settings
+    from tui.core.store.config import Config, Settings
     from tui.core.store.watchlist import WatchedSend
 
     os.environ[SIM_SECRET_ENV] = SIM_CLIENT_SECRET
@@ -146,7 +147,7 @@ async def _refresher(url: str, sends: list[SimSend], seconds: float) -> dict[str
 
 
 def _static_profile(url: str, token: str) -> Any:
-    from tui.core.store.config import Profile
+    from tui.core.api.profile import Profile
 
     return Profile(name="sim", auth="token", rest_url=url, access_token=token, timeout=30)
 

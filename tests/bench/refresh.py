@@ -93,8 +93,9 @@ def _stepped(body: bytes, k: int) -> Any:
 
 async def _ui_time(body: bytes, steps: int) -> tuple[list[float], list[float], int]:
     from tui.core.api.model import SendKind
+    from tui.core.api.profile import Profile
     from tui.core.state import SendState, changed_numbers, kept_in_place
-    from tui.core.store.config import Config, Profile, Settings
+    from tui.core.store.config import Config, Settings
     from tui.core.store.watchlist import WatchedSend, WatchList
     from tui.ui.app import SendUpdated, SendwatchApp
 

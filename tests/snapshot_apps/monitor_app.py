@@ -35,10 +35,10 @@ from textual.widgets import Input
 
 from tui.cli.demo import DEMO_HEAD_START, DEMO_PROFILE, DEMO_SECRET_ENV, demo_config, seed_demo
 from tui.core.api.client import SmsClient
+from tui.core.api.profile import Profile
 from tui.core.clock import SystemClock
 from tui.core.refresher import Refresher
 from tui.core.state import SendState
-from tui.core.store.config import Profile
 from tui.core.store.history import History
 from tui.core.store.watchlist import WatchedSend, WatchList
 from tui.sim import Fault, Simulator

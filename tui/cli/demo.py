@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tui.core.api.model import SendKind
-from tui.core.store.config import Config, Profile, Settings
+from tui.core.api.profile import Profile
+from tui.core.store.config import Config, Settings
 from tui.core.store.watchlist import WatchedSend
 from tui.sim import Fault, Simulator
 

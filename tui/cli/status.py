@@ -21,11 +21,12 @@ from tui.cli.exits import EXIT_ERROR_STATUS, EXIT_TIMEOUT, err, reports_errors
 from tui.core.api.errors import UsageError
 from tui.core.api.ids import check_id
 from tui.core.api.model import Delivery, Phase
+from tui.core.api.profile import Profile
 from tui.core.clock import Clock, SystemClock
 from tui.core.glyphs import PHASE_SYMBOL
 from tui.core.refresher import Refresher
 from tui.core.state import SendState
-from tui.core.store.config import Config, Profile, load_config, select_profile
+from tui.core.store.config import Config, load_config, select_profile
 from tui.core.store.watchlist import WatchedSend
 from tui.core.text import safe_text
 from tui.core.timefmt import fmt_duration, fmt_full

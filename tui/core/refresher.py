@@ -19,10 +19,11 @@ from typing import Any, Protocol
 
 from tui.core.api.errors import ConfigError, RateLimited, SendwatchError, ServerError
 from tui.core.api.model import Delivery, SendKind
+from tui.core.api.profile import Profile
 from tui.core.api.retry import CLIENT_RETRIES, RetryPolicy, announced_wait
 from tui.core.clock import Clock, SystemClock
 from tui.core.state import SendState, changed_numbers, kept_in_place, outcome_key
-from tui.core.store.config import Config, Profile
+from tui.core.store.config import Config
 from tui.core.store.history import History, stored_outcome
 from tui.core.store.watchlist import WatchedSend
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 
+from tui.core.api import secrets
 from tui.core.api.errors import (
     ApiError,
     AuthError,
@@ -30,8 +31,7 @@ from tui.core.api.errors import (
     ServerError,
 )
 from tui.core.api.http import network_error, profile_where, retry_after_of, server_text
-from tui.core.store import secrets
-from tui.core.store.config import Profile
+from tui.core.api.profile import Profile
 
 log = logging.getLogger("sendwatch.auth")
 

@@ -41,8 +41,8 @@ from tui.core.api.http import (
 )
 from tui.core.api.ids import check_id, path_segment
 from tui.core.api.model import Delivery, SendKind, parse_delivery_bytes
+from tui.core.api.profile import Profile
 from tui.core.api.retry import CLIENT_RETRIES, RetryPolicy
-from tui.core.store.config import Profile
 
 log = logging.getLogger("sendwatch.client")
 

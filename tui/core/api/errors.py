@@ -7,6 +7,7 @@ could (URLs, server text) goes through `redact` first.
 
 from __future__ import annotations
 
+import errno
 import re
 from collections.abc import Sequence
 from typing import ClassVar
@@ -15,6 +16,17 @@ _SECRET_QUERY = re.compile(
     r"(?i)\b(access_token|accessToken|client_secret|clientSecret|refresh_token|token)=[^&\s\"']*"
 )
 _BEARER = re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._~+/=-]+")
+
+
+def describe_os_error(exc: OSError) -> str:
+    """A few plain words for the failures users can act on; strerror for the rest."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "the disk is full"
+    if exc.errno == errno.EROFS:
+        return "the file system is read-only"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    return exc.strerror or type(exc).__name__
 
 
 def redact(text: str) -> str:

@@ -23,7 +23,7 @@ import httpx
 
 import tui
 from tui.core.api.errors import ConfigError, NetworkError, redact
-from tui.core.store.config import Profile
+from tui.core.api.profile import Profile
 
 DEFAULT_TIMEOUT = 15.0
 MAX_SERVER_TEXT = 300

@@ -7,7 +7,6 @@ sendwatch never leaves a half-written watch list or config behind.
 from __future__ import annotations
 
 import contextlib
-import errno
 import fcntl
 import os
 import shutil
@@ -17,7 +16,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tui.core.api.errors import SendwatchError
+from tui.core.api.errors import SendwatchError, describe_os_error
 
 LOCK_TIMEOUT = 2.0
 _POLL = 0.05
@@ -31,17 +30,6 @@ class StorageError(SendwatchError):
 
 class LockTimeout(StorageError):
     """Another process held the lock for longer than we are willing to wait."""
-
-
-def describe_os_error(exc: OSError) -> str:
-    """A few plain words for the failures users can act on; strerror for the rest."""
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return "the disk is full"
-    if exc.errno == errno.EROFS:
-        return "the file system is read-only"
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied"
-    return exc.strerror or type(exc).__name__
 
 
 def storage_error(

@@ -14,69 +14,21 @@ import shlex
 import stat
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import msgspec
 
 from tui.core.api.errors import ConfigError
+from tui.core.api.profile import INLINE_SECRETS, Profile
 from tui.core.store.paths import config_path
 from tui.core.store.tomlfile import BARE_KEY, TomlFile
 
-AuthMode = Literal["oauth2", "legacy", "token"]
-AUTH_MODES: tuple[AuthMode, ...] = ("oauth2", "legacy", "token")
 PROFILE_NAME = BARE_KEY  # a profile name is a bare TOML key, so it never needs quotes
 _SUBDOMAIN = re.compile(r"[a-z0-9-]+")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SECRET_SOURCES = ("client_secret_env", "client_secret_command", "client_secret")
 _TOKEN_SOURCES = ("access_token_env", "access_token")
-_INLINE_SECRETS = ("client_secret", "access_token")
-
-
-class Profile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    """How to reach one Marketing Cloud tenant; an inline secret never shows in a repr."""
-
-    name: str
-    auth: Annotated[AuthMode, msgspec.Meta(description="auth mode")] = "oauth2"
-    subdomain: str | None = None
-    auth_url: str | None = None
-    rest_url: str | None = None
-    client_id: str | None = None
-    client_secret_env: str | None = None
-    client_secret_command: str | None = None
-    client_secret: str | None = None
-    access_token_env: str | None = None
-    access_token: str | None = None
-    account_id: str | None = None
-    scope: str | None = None
-    token_in_query: bool = False
-    ca_bundle: str | None = None
-    timeout: float = 15.0
-
-    def __rich_repr__(self) -> list[tuple[str, Any]]:
-        """Rich (so Textual's tracebacks with locals) prints a Struct this way."""
-        hidden = _INLINE_SECRETS
-        return [(key, getattr(self, key)) for key in self.__struct_fields__ if key not in hidden]
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{key}={value!r}" for key, value in self.__rich_repr__())
-        return f"Profile({shown})"
-
-    @property
-    def auth_base(self) -> str | None:
-        if self.auth_url:
-            return self.auth_url.rstrip("/")
-        if self.subdomain:
-            return f"https://{self.subdomain}.auth.marketingcloudapis.com"
-        return None
-
-    @property
-    def rest_base(self) -> str | None:
-        if self.rest_url:
-            return self.rest_url.rstrip("/")
-        if self.subdomain:
-            return f"https://{self.subdomain}.rest.marketingcloudapis.com"
-        return None
 
 
 class Settings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -233,7 +185,7 @@ def _check_permissions(src: TomlFile, config: Config) -> None:
     if os.name != "posix":
         return
     for profile in config.profiles.values():
-        for key in _INLINE_SECRETS:
+        for key in INLINE_SECRETS:
             if getattr(profile, key) is None:
                 continue
             mode = stat.S_IMODE(src.path.stat().st_mode)

@@ -16,8 +16,7 @@ from typing import Annotated, Any, TypeVar, get_args, get_origin
 
 import msgspec
 
-from tui.core.api.errors import ConfigError
-from tui.core.store.atomic import describe_os_error
+from tui.core.api.errors import ConfigError, describe_os_error
 
 _T = TypeVar("_T")
 BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")

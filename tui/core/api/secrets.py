@@ -10,9 +10,8 @@ import os
 import shlex
 import subprocess
 
-from tui.core.api.errors import ConfigError
-from tui.core.store.atomic import describe_os_error
-from tui.core.store.config import Profile
+from tui.core.api.errors import ConfigError, describe_os_error
+from tui.core.api.profile import Profile
 
 SECRET_COMMAND_TIMEOUT = 10.0
 
