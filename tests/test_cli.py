@@ -744,3 +744,26 @@ def test_exit_codes_are_one_table_in_help_and_readme(capsys: pytest.CaptureFixtu
         assert f"| {code} | {meaning} |" in readme, f"README's exit code {code}"
     codes = {int(m) for m in re.findall(r"^\| (\d+) \| ", readme, flags=re.M)}
     assert codes == set(EXIT_CODES)
+
+
+def test_a_crash_in_the_monitor_is_one_line_and_70_never_a_traceback_with_locals(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.app import App
+
+    from tui.cli.launch import run_app
+
+    class Crashing(App[None]):
+        def on_mount(self) -> None:
+            secret_local = "TOPSECRET"  # what a traceback with locals would show
+            raise KeyError(f"gone {len(secret_local)}")
+
+    assert run_app(Crashing(), headless=True) == 70
+    err = capsys.readouterr().err
+    assert (
+        err.strip()
+        == "sendwatch: internal error: KeyError: 'gone 9' (SENDWATCH_DEBUG=1 shows more)"
+    )
+    monkeypatch.setenv("SENDWATCH_DEBUG", "1")
+    assert run_app(Crashing(), headless=True) == 70
+    assert "Traceback" in capsys.readouterr().err

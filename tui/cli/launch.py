@@ -23,7 +23,7 @@ from tui.core.store.paths import config_path
 from tui.core.store.watchlist import WatchList
 
 if TYPE_CHECKING:
-    from tui.ui.app import SendwatchApp
+    from textual.app import App
 
 
 def _open_history(path: Path | None = None) -> tuple[History | None, list[str]]:
@@ -58,7 +58,7 @@ def crash_line(report: str) -> str:
     return "the monitor stopped unexpectedly"
 
 
-def _run(app: SendwatchApp) -> int:
+def run_app(app: App[None], *, headless: bool = False) -> int:
     """Run the app; a crash becomes one line and exit 70, never a traceback with locals.
 
     Textual prints an unhandled exception as a traceback with local variables (which can
@@ -67,7 +67,7 @@ def _run(app: SendwatchApp) -> int:
     freeze_startup_objects()
     report = io.StringIO()
     with contextlib.redirect_stderr(report):
-        app.run()
+        app.run(headless=headless)
     text = report.getvalue()
     if app.return_code and text.strip():
         if os.environ.get("SENDWATCH_DEBUG"):
@@ -94,7 +94,7 @@ def run_monitor() -> int:
     from tui.ui.app import SendwatchApp
 
     app = SendwatchApp(config, watchlist, history=history, banner="\n".join(notes) or None)
-    return _run(app)
+    return run_app(app)
 
 
 def run_demo(args: argparse.Namespace) -> int:
@@ -117,7 +117,7 @@ def run_demo(args: argparse.Namespace) -> int:
         from tui.ui.app import SendwatchApp
 
         banner = "Demo: six sends on a built-in simulator. Nothing here touches your config."
-        return _run(SendwatchApp(config, watchlist, history=history, banner=banner))
+        return run_app(SendwatchApp(config, watchlist, history=history, banner=banner))
     finally:
         sim.stop()
         shutil.rmtree(workdir, ignore_errors=True)
