@@ -1,4 +1,4 @@
-"""The API examples from the seed page and api.md, shared by the tests."""
+"""The API examples from the seed page and docs/api.md, shared by the tests."""
 
 # The seed page's example, fixed up to valid JSON (it lacks braces and a comma).
 SEED_BODY = b"""{
@@ -14,7 +14,7 @@ SEED_BODY = b"""{
     ]
 }"""
 
-# api.md's newer example: four events for one number, the 4000 is not the last.
+# docs/api.md's newer example: four events for one number, the 4000 is not the last.
 NEW_SHAPE = {
     "message": "Test Delivery Receipt",
     "count": 1,

@@ -45,7 +45,7 @@ from tui.core.api.http import build_http_client, network_error, network_kind, pa
 from tui.core.api.model import Phase, SendKind
 from tui.core.api.profile import Profile
 
-SEED_BODY = NEW_SHAPE  # api.md's example reply, as a JSON object
+SEED_BODY = NEW_SHAPE  # docs/api.md's example reply, as a JSON object
 MID, TID = "MzA6Nzg6MA", "c21NCNSDN2sMMWM2miosdjEHH"
 STATIC = "static-token-VALUE-9f8e7d"
 MC = SendKind.MESSAGE_CONTACT

@@ -1,4 +1,4 @@
-"""A loopback HTTP server that speaks the MobileConnect API (api.md), for demos and tests.
+"""A loopback HTTP server that speaks the MobileConnect API (docs/api.md), for demos and tests.
 
     from tui.sim import Simulator, Fault
     with Simulator(seed=1, time_scale=0) as sim:

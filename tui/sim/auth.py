@@ -1,7 +1,7 @@
 """Installed packages and their access tokens: the two token endpoints and the bearer check.
 
 v2 (`POST /v2/token`, OAuth2 client credentials) and v1 (`POST /v1/requestToken`, legacy)
-both issue tokens that work on every API route (api.md §5). A token dies when its sim-time
+both issue tokens that work on every API route (docs/api.md §5). A token dies when its sim-time
 lifetime ends or when `revoke_all()` is called; the 401 then says which, in the
 `WWW-Authenticate` header that FuelSDK-style clients inspect before refreshing.
 """

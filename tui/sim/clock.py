@@ -45,7 +45,7 @@ class SimClock:
 def mc_date(ts: float) -> str:
     """A Deliveries date: naive MC system time (UTC−6), milliseconds with trailing zeros cut.
 
-    Real bodies show ".147", ".51" and ".6" (api.md §2.2), the .NET "FFF" style: whole
+    Real bodies show ".147", ".51" and ".6" (docs/api.md §2.2), the .NET "FFF" style: whole
     seconds have no fraction at all.
     """
     millis = round(ts * 1000)

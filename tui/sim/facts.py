@@ -1,4 +1,4 @@
-"""The MobileConnect API's facts as the simulator states them, from the API notes (api.md).
+"""The MobileConnect API's facts as the simulator states them, from the API notes (docs/api.md).
 
 Deliberately not imported from the client's core: if both read one table, a wrong entry is
 mirrored by the server and never caught. `tests/test_sim_facts.py` compares the two.
@@ -11,18 +11,18 @@ from datetime import timedelta, timezone
 from enum import StrEnum
 
 MC_TZ = timezone(timedelta(hours=-6), "CST")
-"""Marketing Cloud system time: UTC−6 all year (api.md §6); America/Chicago would add DST."""
+"""Marketing Cloud system time: UTC−6 all year (docs/api.md §6); America/Chicago would add DST."""
 
 
 class SendKind(StrEnum):
-    """The two send resources; both share the Deliveries shape (api.md §2.3)."""
+    """The two send resources; both share the Deliveries shape (docs/api.md §2.3)."""
 
     MESSAGE_CONTACT = "messageContact"
     MESSAGE_LIST = "messageList"
 
 
 class Phase(StrEnum):
-    """A send's job `status` (api.md §3), in the order a job moves through them."""
+    """A send's job `status` (docs/api.md §3), in the order a job moves through them."""
 
     NEW = "New"
     QUEUING = "Queuing"
@@ -69,5 +69,5 @@ STANDARD_CODES: dict[int, StandardCode] = {
     4504: StandardCode("FailedDueToUnknownSubscriber", "The carrier does not know the subscriber"),
     4505: StandardCode("FailedDueToInvalidDestinationAddress", "The number is not valid"),
 }
-"""api.md §3. 3000 and 4000 carry the doc example's own descriptions; the docs publish no
+"""docs/api.md §3. 3000 and 4000 carry the doc example's own descriptions; the docs publish no
 others, so the rest are ours."""

@@ -113,7 +113,7 @@ def fault_reply(fault: Fault, normal: Reply, ref: str) -> Reply:
         return gateway_error(500, "Internal Server Error", 500, referenceId=ref)
     if kind == "http429":
         if fault.retry_after is None:
-            # api.md §7: 50200 "temporarily blocked" comes without a Retry-After.
+            # docs/api.md §7: 50200 "temporarily blocked" comes without a Retry-After.
             return gateway_error(429, "Your requests are temporarily blocked.", 50200)
         reply = gateway_error(
             429, "Rate limit exceeded", 50100, retryAfter=_number(fault.retry_after)

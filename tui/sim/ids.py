@@ -1,6 +1,6 @@
 """Ids that look like Marketing Cloud's, and the format checks behind its "not valid" errors.
 
-Message ids are unpadded base64 of "<n>:78:0" (api.md §1: `MzA6Nzg6MA` is "30:78:0").
+Message ids are unpadded base64 of "<n>:78:0" (docs/api.md §1: `MzA6Nzg6MA` is "30:78:0").
 Send tokens imitate the documented example `c21NCNSDN2sMMWM2miosdjEHH`: 25 characters of
 base64url text. Access tokens are long opaque JWT-like strings.
 """

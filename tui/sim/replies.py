@@ -1,6 +1,6 @@
 """HTTP replies as plain values, and builders for every error shape the real API uses.
 
-Handlers return a `Reply`; only `server.py` touches sockets. Shapes (api.md §4, §5):
+Handlers return a `Reply`; only `server.py` touches sockets. Shapes (docs/api.md §4, §5):
 gateway errors `{"message","errorcode","documentation"}`, catalogue errors
 `{"errors":[...]}`, OAuth2 errors `{"error","error_description","error_uri"}`.
 """
@@ -47,7 +47,7 @@ def gateway_error(status: int, message: str, errorcode: int, **extra: object) ->
 
 
 def not_found() -> Reply:
-    # The old gateway's 404 fixture, verbatim (api.md §4, S15).
+    # The old gateway's 404 fixture, verbatim (docs/api.md §4, S15).
     return json_reply(
         404, {"documentation": NOT_FOUND_DOCS, "errorcode": 404, "message": "Not Found"}
     )

@@ -28,7 +28,7 @@ from tui.sim.facts import STANDARD_CODES
 NEW_SECONDS = 2.0
 QUEUING_SECONDS = 3.0
 
-# Raw aggregator codes. Documented: 0, 20 and 200 (api.md §3). The rest are [I]nvented in
+# Raw aggregator codes. Documented: 0, 20 and 200 (docs/api.md §3). The rest are [I]nvented in
 # the same style; clients must not key on them.
 _RAW: dict[int, tuple[str, str]] = {
     2000: ("0", "DELIVERED TO Air2Web"),

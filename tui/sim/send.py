@@ -46,7 +46,7 @@ class Send:
 
     @property
     def count(self) -> int:
-        """Numbers in the request minus the unsubscribed ones (api.md §2.2)."""
+        """Numbers in the request minus the unsubscribed ones (docs/api.md §2.2)."""
         return len(self.numbers)
 
     def phase(self, moment: float) -> Phase:

@@ -1,4 +1,4 @@
-"""Checks of the send requests' bodies, with the documented messages (api.md §2.1, S3).
+"""Checks of the send requests' bodies, with the documented messages (docs/api.md §2.1, S3).
 
 Every problem is collected, as the real API lists several in one `{"errors": [...]}`.
 Keys are matched case-insensitively because the docs themselves mix `Subscribe` and
@@ -74,7 +74,7 @@ def _text(fields: dict[str, object], key: str, name: str, errors: list[str]) -> 
 
 
 def _send_time(fields: dict[str, object], errors: list[str]) -> float | None:
-    """`SendTime` is UTC "yyyy-MM-dd HH:mm"; a past time means now (api.md §2.1)."""
+    """`SendTime` is UTC "yyyy-MM-dd HH:mm"; a past time means now (docs/api.md §2.1)."""
     value = fields.get("sendtime")
     if value is None or value == "":
         return None

@@ -36,9 +36,9 @@ from tui.core.api.profile import Profile
 log = logging.getLogger("sendwatch.auth")
 
 LEGACY_LIFETIME = 3600.0
-"""v1 tokens live one hour (api.md §5); used when a reply has no usable expiresIn."""
+"""v1 tokens live one hour (docs/api.md §5); used when a reply has no usable expiresIn."""
 OAUTH2_LIFETIME = 1080.0
-"""v2 tokens report about 18 minutes (api.md §5); used when expires_in is missing."""
+"""v2 tokens report about 18 minutes (docs/api.md §5); used when expires_in is missing."""
 REFRESH_MARGIN = 60.0
 """Refresh this long before expiry, or 10% of the lifetime when that is shorter."""
 STALE_RETRY = 5.0
@@ -335,7 +335,7 @@ class OAuth2TokenProvider(_FetchingProvider):
         return value.strip(), self._lifetime(reply.get("expires_in"))
 
     def _instance_base(self, raw: str) -> str:
-        """`rest_instance_url` as a base URL; scheme-less values get https:// (api.md §5)."""
+        """`rest_instance_url` as a base URL; scheme-less values get https:// (docs/api.md §5)."""
         text = raw.strip()
         if "://" not in text:
             text = "https://" + text.lstrip("/")

@@ -1,6 +1,6 @@
 """The standard SMS status codes (`standardStatusCode`) and what each means for a recipient.
 
-Source: Marketing Cloud's SMS status code guide (api.md §3). Which codes are final is
+Source: Marketing Cloud's SMS status code guide (docs/api.md §3). Which codes are final is
 partly inferred there; we treat 4xxx, 2000 and the 15xx/25xx/26xx failures as final.
 """
 

@@ -1,6 +1,6 @@
 """Local checks of message and token ids, so a typo never costs a request.
 
-Real ids are base64 or base64url text (api.md §1); we accept that alphabet and say
+Real ids are base64 or base64url text (docs/api.md §1); we accept that alphabet and say
 exactly what is wrong with anything else.
 """
 

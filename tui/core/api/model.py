@@ -22,7 +22,7 @@ from tui.core.api.codes import Outcome
 from tui.core.api.errors import BadResponse
 
 MC_TZ = timezone(timedelta(hours=-6), "MC")
-"""Marketing Cloud system time: fixed UTC-6 all year, never America/Chicago (api.md §6)."""
+"""Marketing Cloud system time: fixed UTC-6 all year, never America/Chicago (docs/api.md §6)."""
 
 
 class SendKind(StrEnum):
@@ -76,7 +76,7 @@ class Recipient(NamedTuple):
     """One mobile number and its events in carrier order.
 
     The outcome is the highest standard code seen, not the last event: carriers can
-    report an earlier stage after the final one (api.md §2.2).
+    report an earlier stage after the final one (docs/api.md §2.2).
     """
 
     mobile_number: str
