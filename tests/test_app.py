@@ -169,16 +169,16 @@ def _plain(prompt: object) -> str:
 
 def entries(app: SendwatchApp) -> list[str]:
     """The sidebar's entries in order (their two lines joined with " | ")."""
-    sidebar = app.send_list
+    sidebar = app.monitor.send_list
     return [_plain(sidebar.get_option_at_index(i).prompt) for i in range(sidebar.option_count)]
 
 
 def entry(app: SendwatchApp, key: str) -> str:
-    return _plain(app.send_list.get_option(key).prompt)
+    return _plain(app.monitor.send_list.get_option(key).prompt)
 
 
 def sidebar_keys(app: SendwatchApp) -> list[str]:
-    sidebar = app.send_list
+    sidebar = app.monitor.send_list
     return [str(sidebar.get_option_at_index(i).id) for i in range(sidebar.option_count)]
 
 
@@ -195,12 +195,12 @@ def keys_on_disk(env: Env) -> list[str]:
 
 
 def has_data(app: SendwatchApp, key: str) -> bool:
-    state = app._states.get(key)
+    state = app.model.state(key)
     return state is not None and state.delivery is not None
 
 
 def all_have_data(app: SendwatchApp) -> bool:
-    return bool(app._states) and all(s.delivery is not None for s in app._states.values())
+    return bool(app.model) and all(s.delivery is not None for s in app.model.states)
 
 
 def deliveries(env: Env) -> int:
@@ -240,7 +240,7 @@ async def test_sidebar_shows_status_word_and_symbol_and_the_selected_send_progre
         assert third.startswith("✗ Broken | ") and "Error" in third
 
         # The selected send is the first one: New, nothing tracked yet.
-        assert app.send_list.selected_key == live.key
+        assert app.model.selected == live.key
         assert steps(app)[0].startswith("● New\n")
         assert [s.split("\n")[0] for s in steps(app)[1:]] == [
             "○ Queuing",
@@ -248,7 +248,7 @@ async def test_sidebar_shows_status_word_and_symbol_and_the_selected_send_progre
             "○ Finished",
         ]
         assert "0 seen of 30" in text_of(app, "#counts")
-        grid = app.detail.grid
+        grid = app.monitor.detail.grid
         assert grid.row_count == 0
         assert "Message for Live" in text_of(app, "#summary")
 
@@ -328,7 +328,7 @@ async def test_add_refuses_an_invalid_id_then_watches_a_valid_send_at_once(env: 
         await until(pilot, lambda: not isinstance(app.screen, AddSendScreen), "dialog closed")
 
         assert sidebar_keys(app) == [first.key, second.key]
-        assert app.send_list.selected_key == second.key
+        assert app.model.selected == second.key
         assert entry(app, second.key).split(" | ")[0].endswith("Second send")
         on_disk = env.load()
         assert [s.key for s in on_disk.sends] == [first.key, second.key]
@@ -373,7 +373,7 @@ async def test_a_send_added_in_another_window_is_polled_after_our_next_change(en
         other_window = env.load()
         other_window.add(theirs)
         await pilot.press("shift+down")  # any change of ours merges the file
-        await until(pilot, lambda: theirs.key in app._states, "their send listed")
+        await until(pilot, lambda: theirs.key in app.model, "their send listed")
         await until(pilot, lambda: has_data(app, theirs.key), "their send polled")
 
 
@@ -384,7 +384,7 @@ async def test_remove_asks_first_and_undo_restores_the_same_place(env: Env) -> N
     async with running(app) as pilot:
         await until(pilot, lambda: all_have_data(app), "every first read")
         await pilot.press("down")
-        assert app.send_list.selected_key == b.key
+        assert app.model.selected == b.key
 
         await pilot.press("d")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
@@ -404,7 +404,7 @@ async def test_remove_asks_first_and_undo_restores_the_same_place(env: Env) -> N
         await pilot.press("u")
         await until(pilot, lambda: sidebar_keys(app) == [a.key, b.key, c.key], "Bravo back")
         assert keys_on_disk(env) == [a.key, b.key, c.key]
-        assert app.send_list.selected_key == b.key
+        assert app.model.selected == b.key
         await until(pilot, lambda: has_data(app, b.key), "Bravo read again")
 
 
@@ -419,13 +419,13 @@ async def test_removing_the_last_send_shows_the_hint_and_undo_brings_it_back(env
         await pilot.press("y")
         await until(pilot, lambda: sidebar_keys(app) == [], "the list emptied")
         assert keys_on_disk(env) == []
-        assert app.screen.query_one("#empty").display and not app.detail.display
+        assert app.screen.query_one("#empty").display and not app.monitor.detail.display
         assert "No sends watched yet." in screen(app)
         assert "error" not in app.sub_title
         await pilot.press("u")
         await until(pilot, lambda: sidebar_keys(app) == [only.key], "the send back")
         assert keys_on_disk(env) == [only.key]
-        assert app.detail.display and "Message for Only" in text_of(app, "#summary")
+        assert app.monitor.detail.display and "Message for Only" in text_of(app, "#summary")
         await pilot.press("u")  # nothing more to undo: says so, changes nothing
         await pilot.pause()
         assert any(n.message == "Nothing to undo" for n in app._notifications)
@@ -444,14 +444,14 @@ async def test_shift_arrows_reorder_and_persist(env: Env) -> None:
         await pilot.press("shift+down")
         await until(pilot, lambda: sidebar_keys(app) == [b.key, a.key, c.key], "Alpha moved")
         assert keys_on_disk(env) == [b.key, a.key, c.key]
-        assert app.send_list.selected_key == a.key
+        assert app.model.selected == a.key
         await pilot.press("shift+down", "shift+down")  # the second one is clamped
         await until(pilot, lambda: sidebar_keys(app) == [b.key, c.key, a.key], "at the end")
         assert keys_on_disk(env) == [b.key, c.key, a.key]
         await pilot.press("shift+up")
         await until(pilot, lambda: sidebar_keys(app) == [b.key, a.key, c.key], "up one")
         assert keys_on_disk(env) == [b.key, a.key, c.key]
-        assert app.send_list.selected_key == a.key
+        assert app.model.selected == a.key
 
 
 async def test_a_watch_list_held_by_another_window_does_not_freeze_the_screen(
@@ -501,7 +501,7 @@ async def test_order_and_selection_survive_a_restart(env: Env) -> None:
         await until(pilot, lambda: all_have_data(app), "every first read")
         await pilot.press("shift+down")  # Bravo, Alpha, Charlie
         await pilot.press("down")  # Charlie
-        assert app.send_list.selected_key == c.key
+        assert app.model.selected == c.key
         await until(pilot, lambda: env.load().selected == c.key, "the selection saved")
 
     again = env.app()
@@ -523,7 +523,7 @@ async def test_quit_soon_after_moving_saves_the_selection_and_exits_cleanly(env:
     async with running(app) as pilot:
         await until(pilot, lambda: all_have_data(app), "every first read")
         await pilot.press("down")
-        assert app.send_list.selected_key == b.key
+        assert app.model.selected == b.key
         assert env.load().selected is None  # not yet: the debounce
         await pilot.press("q")
         await until(pilot, lambda: not app.is_running, "the app quit")
@@ -571,7 +571,7 @@ async def test_t_shows_marketing_cloud_time_and_back(env: Env) -> None:
     app = env.app()
     async with running(app, WIDE) as pilot:
         await until(pilot, lambda: has_data(app, send.key), "the first read")
-        delivery = app._states[send.key].delivery
+        delivery = app.model.state(send.key).delivery
         assert delivery is not None and delivery.create_date_raw
         assert "(local; t toggles)" in text_of(app, "#summary")
         await pilot.press("t")
@@ -594,7 +594,7 @@ async def test_a_failing_send_keeps_its_last_data_marked_stale(env: Env) -> None
     async with running(app, WIDE) as pilot:
         await until(pilot, lambda: all_have_data(app), "every first read")
         counts = text_of(app, "#counts")
-        rows = app.detail.grid.row_count
+        rows = app.monitor.detail.grid.row_count
         assert rows > 0 and "seen of 40" in counts
         assert "stale" not in entry(app, flaky.key)
         assert "error" not in app.sub_title
@@ -606,10 +606,10 @@ async def test_a_failing_send_keeps_its_last_data_marked_stale(env: Env) -> None
         problem = text_of(app, "#problem")
         assert "Fetch failed" in problem
         assert "HTTP 500" in problem
-        assert str(app._states[flaky.key].error) in problem.replace("\n", " ")
+        assert str(app.model.state(flaky.key).error) in problem.replace("\n", " ")
         assert app.screen.query_one("#problem").display
         assert text_of(app, "#counts") == counts, "the last good counts must stay"
-        assert app.detail.grid.row_count == rows
+        assert app.monitor.detail.grid.row_count == rows
         assert "1 error" in app.sub_title
         assert "⚠ stale" in screen(app)
         assert "stale" not in entry(app, fine.key)
@@ -624,7 +624,7 @@ async def test_the_stale_word_survives_at_80x24(env: Env) -> None:
         await until(pilot, lambda: has_data(app, flaky.key), "the first read")
         env.sim.inject(flaky.token_id, Fault(kind="http500", times=None))
         await until(
-            pilot, lambda: app._states[flaky.key].error is not None, "the error", ERROR_TIMEOUT
+            pilot, lambda: app.model.state(flaky.key).error is not None, "the error", ERROR_TIMEOUT
         )
         await pilot.pause()
         assert "⚠ stale" in entry(app, flaky.key)
@@ -641,7 +641,7 @@ async def test_a_token_of_another_client_says_so(env: Env) -> None:
     app = env.app()
     async with running(app) as pilot:
         key = foreign.key
-        await until(pilot, lambda: app._states[key].error is not None, "the error")
+        await until(pilot, lambda: app.model.state(key).error is not None, "the error")
         problem = " ".join(text_of(app, "#problem").split())
         assert "another client or business unit" in problem
         assert foreign_token in problem
@@ -662,10 +662,10 @@ async def test_drilldown_opens_the_right_recipient_and_monitor_keys_are_inert(en
     app = env.app()
     async with running(app) as pilot:
         await until(pilot, lambda: has_data(app, send.key), "the first read")
-        grid = app.detail.grid
+        grid = app.monitor.detail.grid
         await until(pilot, lambda: grid.row_count == 10, "the rows")
 
-        sidebar: object = app.send_list
+        sidebar: object = app.monitor.send_list
         await pilot.press("tab")
         assert app.focused is grid
         await pilot.press("shift+tab")
@@ -749,7 +749,7 @@ async def test_command_palette_jumps_to_a_send_by_label(env: Env) -> None:
     app = env.app()
     async with running(app) as pilot:
         await until(pilot, lambda: all_have_data(app), "every first read")
-        assert app.send_list.selected_key == sends[0].key
+        assert app.model.selected == sends[0].key
         await pilot.press("ctrl+p")
         await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
         await type_text(pilot, "friday")
@@ -760,7 +760,7 @@ async def test_command_palette_jumps_to_a_send_by_label(env: Env) -> None:
         await until(pilot, offered, "the matching send offered")
         await pilot.press("down", "enter")
         await until(pilot, lambda: not isinstance(app.screen, CommandPalette), "palette closed")
-        await until(pilot, lambda: app.send_list.selected_key == sends[1].key, "the jump")
+        await until(pilot, lambda: app.model.selected == sends[1].key, "the jump")
         assert "Message for Black Friday" in text_of(app, "#summary")
 
 
@@ -824,7 +824,7 @@ async def test_server_text_is_shown_literally(env: Env) -> None:
     app = env.app()
     async with running(app, WIDE) as pilot:
         await until(pilot, lambda: has_data(app, send.key), "the first read")
-        await until(pilot, lambda: app.detail.grid.row_count == 2, "the rows")
+        await until(pilot, lambda: app.monitor.detail.grid.row_count == 2, "the rows")
         shown = screen(app)
         assert "[bold]x[/bold]" in shown
         assert "␛]0;pwned␇[bold]x[/bold]" in shown
@@ -843,7 +843,7 @@ async def test_an_empty_watch_list_shows_the_hint_and_a_still_adds(env: Env) -> 
     async with running(app) as pilot:
         await pilot.pause()
         hint = app.screen.query_one("#empty")
-        assert hint.display and not app.detail.display
+        assert hint.display and not app.monitor.detail.display
         assert "No sends watched yet." in screen(app)
         assert "Press a to add one" in screen(app)
 
@@ -855,7 +855,7 @@ async def test_an_empty_watch_list_shows_the_hint_and_a_still_adds(env: Env) -> 
         await paste(pilot, send.token_id)
         await pilot.press("ctrl+s")
         await until(pilot, lambda: sidebar_keys(app) == [send.key], "the new entry")
-        assert not hint.display and app.detail.display
+        assert not hint.display and app.monitor.detail.display
         assert "No sends watched yet." not in screen(app)
         assert keys_on_disk(env) == [send.key]
         await until(pilot, lambda: has_data(app, send.key), "its first read")
@@ -921,3 +921,54 @@ async def test_history_of_sends_removed_long_ago_is_pruned_at_start(env: Env) ->
         assert history.status_observations("gone/long ago") == []
         assert history.status_observations("gone/lately") != []
         assert history.status_observations(kept.key) != [], "watched sends are never pruned"
+
+
+# --------------------------------------------------------------------------- bugs
+
+
+async def test_the_drilldown_shows_the_history_of_the_send_it_was_opened_on(env: Env) -> None:
+    """Open a number on send A, Esc, open the same number on send B: the 'Observed by
+    sendwatch' part showed A's history (the reused screen read the old send's key)."""
+    numbers = ["15550100001", "15550100002"]
+    a, b = env.send("A", numbers), env.send("B", numbers)
+    env.sim.advance(600)  # both finished: one read each
+    env.watch(a, b)
+    earlier = datetime(2020, 1, 2, 3, 4, 5, tzinfo=UTC)
+    with History(env.history_path) as history:
+        history.record_outcomes(a.key, {numbers[0]: "seen-on-A"}, earlier)
+        history.record_outcomes(b.key, {numbers[0]: "seen-on-B"}, earlier)
+    app = env.app()
+    async with running(app, WIDE) as pilot:
+        await until(pilot, lambda: all_have_data(app), "both reads")
+        for send, mine, theirs in ((a, "seen-on-A", "seen-on-B"), (b, "seen-on-B", "seen-on-A")):
+            app.monitor.select_send(send.key)
+            grid = app.monitor.detail.grid
+            await until(pilot, lambda g=grid: g.row_count == 2, f"{send.label}'s rows")
+            assert grid.move_to_number(numbers[0])
+            grid.focus()
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(app.screen, RecipientScreen), "the drill-down")
+            await until(pilot, lambda m=mine: m in text_of(app, "#rc-history"), f"{mine}")
+            assert theirs not in text_of(app, "#rc-history")
+            assert f"send: {send.label}" in screen(app)
+            await pilot.press("escape")
+            await until(pilot, lambda: not isinstance(app.screen, RecipientScreen), "back")
+
+
+async def test_a_send_whose_profile_is_gone_shows_why_and_the_rest_works(env: Env) -> None:
+    """A renamed profile, or a shared watch list: the monitor crashed with a KeyError and
+    a traceback with locals. Now the send says what is wrong; the others poll."""
+    good = env.send("Good", 5)
+    env.sim.advance(600)
+    ghost = WatchedSend("gone", good.message_id, good.token_id, good.kind, "Ghost")
+    env.watch(ghost, good)
+    app = env.app()
+    async with running(app, WIDE) as pilot:
+        await until(pilot, lambda: all_have_data(app) or has_data(app, good.key), "a read")
+        state = app.model.state(ghost.key)
+        await until(pilot, lambda: app.model.state(ghost.key).error is not None, "its error")  # type: ignore[union-attr]
+        state = app.model.state(ghost.key)
+        assert state is not None and "profile 'gone' is not configured" in str(state.error)
+        await until(pilot, lambda: "not configured" in screen(app), "the error on screen")
+        assert has_data(app, good.key)
+        assert app.is_running

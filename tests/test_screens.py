@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Input, Select, Static
 from tests.snapshot_apps.screens_app import (
     HELP_SECTIONS,
     HOSTILE,
+    HistoryOf,
     ScreenHost,
     add_send_app,
     help_app,
@@ -25,6 +26,7 @@ from tests.snapshot_apps.screens_app import (
 )
 from tui.core.api.model import SendKind, parse_delivery
 from tui.core.store.history import HistoryError
+from tui.core.store.watchlist import WatchedSend, send_key
 from tui.ui.screens.add_send import AddSendResult, AddSendScreen
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.help import HelpScreen
@@ -72,11 +74,7 @@ async def type_text(pilot: Pilot[Any], text: str) -> None:
 
 
 def watched_key(profile: str, kind: SendKind, message_id: str, token_id: str) -> str:
-    """The key the watch list uses; built by WatchedSend when it exists, so formats agree."""
-    try:
-        from tui.core.store.watchlist import WatchedSend
-    except ImportError:  # pragma: no cover - the watch list is written in parallel
-        return f"{profile}/{kind}/{message_id}/{token_id}"
+    """The key the watch list uses, built by WatchedSend, so the formats agree."""
     return WatchedSend(profile, message_id, token_id, kind).key
 
 
@@ -174,7 +172,10 @@ async def test_add_profile_and_kind_are_chosen_by_keyboard() -> None:
         await pilot.press("ctrl+s")
         await pilot.pause()
     assert app.results == [AddSendResult("globex", MSG, TOKEN, SendKind.MESSAGE_LIST, "")]
-    assert app.results[0].key == watched_key("globex", SendKind.MESSAGE_LIST, MSG, TOKEN)
+    got = app.results[0]
+    assert send_key(got.profile, got.kind, got.message_id, got.token_id) == watched_key(
+        "globex", SendKind.MESSAGE_LIST, MSG, TOKEN
+    )
 
 
 async def test_add_refuses_a_send_that_is_already_watched() -> None:
@@ -467,7 +468,9 @@ async def test_drilldown_history_is_read_off_the_ui_thread_and_survives_errors()
             return [("4000", datetime(2020, 1, 2, 3, 4, 5, tzinfo=UTC))]
         raise HistoryError("history.sqlite3: database is locked [31m")
 
-    app = ScreenHost(lambda: RecipientScreen(recipients(), 0, send_name="s", history=history))
+    app = ScreenHost(
+        lambda: RecipientScreen(recipients(), 0, send_name="s", history=HistoryOf(history))
+    )
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert static_text(app, "#rc-history") == "reading…", "the UI runs while it reads"
@@ -484,7 +487,10 @@ async def test_drilldown_history_not_available_and_long_history() -> None:
     many = [(f"state {i}", when) for i in range(8)]
     app = ScreenHost(
         lambda: RecipientScreen(
-            recipients(), 0, send_name="s", history=lambda n, _: many if n.endswith("0") else []
+            recipients(),
+            0,
+            send_name="s",
+            history=HistoryOf(lambda n, _: many if n.endswith("0") else []),
         )
     )
     async with app.run_test(size=SIZE) as pilot:

@@ -78,11 +78,11 @@ async def _keys(home: Any, quick: bool) -> dict[str, list[float | None]]:
     async with app.run_test(size=(120, 40)) as pilot:
         deadline = time.perf_counter() + 180
         while time.perf_counter() < deadline:
-            states = app._states.values()
-            if all(s.delivery is not None for s in states) and app.detail.grid.total_count:
+            states = app.model.states
+            if all(s.delivery is not None for s in states) and app.monitor.detail.grid.total_count:
                 break
             await asyncio.sleep(0.1)
-        grid = app.detail.grid
+        grid = app.monitor.detail.grid
         assert grid.total_count == 100_000, grid.total_count
         probe = FrameProbe(app, grid)
         await pilot.pause()
@@ -91,7 +91,7 @@ async def _keys(home: Any, quick: bool) -> dict[str, list[float | None]]:
             if where == "grid":
                 grid.focus()
             else:
-                app.send_list.focus()
+                app.monitor.send_list.focus()
             await probe.settle(time.perf_counter() - 1, timeout=2, quiet=0.2)
             gc.collect()
             for _ in range(max(1, reps // 2) if quick else reps):

@@ -93,7 +93,7 @@ def main() -> None:
     watchlist.load()
     history = History()
     app = BenchApp(config, watchlist, history=history)
-    app.refresher = Refresher(config, app._publish, history=history, client_factory=client_factory)
+    app.refresher = Refresher(config, app.publish, history=history, client_factory=client_factory)
     freeze_startup_objects()  # as `sendwatch` does
     app.run()
 

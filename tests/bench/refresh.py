@@ -111,7 +111,7 @@ async def _ui_time(body: bytes, steps: int) -> tuple[list[float], list[float], i
         app.refresher.paused = True
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
-            probe = FrameProbe(app, app.detail.grid)
+            probe = FrameProbe(app, app.monitor.detail.grid)
             t0 = datetime.now(UTC)
             previous = None
             since: dict[str, datetime] = {}
@@ -164,7 +164,7 @@ async def _ui_time(body: bytes, steps: int) -> tuple[list[float], list[float], i
                 await handled.wait()
                 same.append(time.perf_counter() - started)
                 previous = again
-            assert app.detail.grid.total_count == len(previous.recipients)
+            assert app.monitor.detail.grid.total_count == len(previous.recipients)
     return times, same, changed_rows
 
 
@@ -187,7 +187,7 @@ async def _stalls(sim: Any, home: Any) -> dict[str, tuple[float, int, int]]:
     app = SendwatchApp(config, watchlist, history=history)
     freeze_startup_objects()  # as `sendwatch` does before running the app
     polls: list[tuple[float, Any]] = []
-    publish = app._publish
+    publish = app.publish
 
     def published(state: Any) -> None:
         if state.delivery is not None:

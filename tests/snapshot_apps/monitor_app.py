@@ -25,7 +25,7 @@ import os
 import random
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -38,7 +38,6 @@ from tui.core.api.client import SmsClient
 from tui.core.api.profile import Profile
 from tui.core.clock import SystemClock
 from tui.core.refresher import Refresher
-from tui.core.state import SendState
 from tui.core.store.history import History
 from tui.core.store.watchlist import WatchedSend, WatchList
 from tui.sim import Fault, Simulator
@@ -46,6 +45,7 @@ from tui.ui.app import SendwatchApp
 from tui.ui.screens.add_send import AddSendScreen
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.recipient import RecipientScreen
+from tui.ui.view_model import MonitorModel
 
 SEED = 20201125
 START = datetime(2020, 11, 25, 15, 0, 0, tzinfo=UTC)
@@ -184,7 +184,7 @@ def build_scene(workdir: Path | None = None, *, selected: str | None = None) -> 
     holder: list[SendwatchApp] = []
     refresher = Refresher(
         config,
-        lambda state: holder[0]._publish(state),
+        lambda state: holder[0].publish(state),
         history=history,
         client_factory=_client,
         clock=SystemClock(wall=_fixed_now),
@@ -197,8 +197,8 @@ def build_scene(workdir: Path | None = None, *, selected: str | None = None) -> 
     return Scene(app, sim, history, flaky_token, roles, tmp, secret)
 
 
-def _answered(states: Mapping[str, SendState]) -> bool:
-    return all(s.delivery is not None or s.error is not None for s in states.values())
+def _answered(model: MonitorModel) -> bool:
+    return all(s.delivery is not None or s.error is not None for s in model.states)
 
 
 async def wait_for(
@@ -219,12 +219,16 @@ async def settle(scene: Scene, pilot: Pilot[None]) -> None:
     count = len(scene.app.watchlist.sends)
     await wait_for(
         pilot,
-        lambda: len(app._states) == count and _answered(app._states),
+        lambda: len(app.model) == count and _answered(app.model),
         "every send answered",
     )
     scene.sim.inject(scene.flaky_token, Fault(kind="http500", times=None))
     app.refresher.refresh_now(scene.flaky_key)
-    await wait_for(pilot, lambda: app._states[scene.flaky_key].error is not None, "flaky failed")
+    await wait_for(
+        pilot,
+        lambda: app.model.state(scene.flaky_key).error is not None,
+        "flaky failed",  # type: ignore[union-attr]
+    )
     await no_blink(pilot)
 
 

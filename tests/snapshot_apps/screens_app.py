@@ -82,6 +82,21 @@ def history(number: str, wait: bool = True) -> Sequence[tuple[str, datetime]]:
     return HISTORY.get(number, [])
 
 
+class HistoryOf:
+    """A drill-down history from a function of (number, wait), recording the send keys
+    it is asked for."""
+
+    def __init__(self, read: Callable[[str, bool], Sequence[tuple[str, datetime]] | None]) -> None:
+        self.read = read
+        self.send_keys: list[str] = []
+
+    def outcome_history(
+        self, send_key: str, mobile_number: str, *, wait: bool = True
+    ) -> Sequence[tuple[str, datetime]] | None:
+        self.send_keys.append(send_key)
+        return self.read(mobile_number, wait)
+
+
 HELP_SECTIONS: list[tuple[str, list[Binding]]] = [
     (
         "Watch list",
@@ -128,7 +143,11 @@ def recipient_app(index: int = 0) -> ScreenHost:
 
     return ScreenHost(
         lambda: RecipientScreen(
-            recipients(), index, send_name="Password reset", since=SINCE, history=history
+            recipients(),
+            index,
+            send_name="Password reset",
+            since=SINCE,
+            history=HistoryOf(history),
         )
     )
 

@@ -16,18 +16,16 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.validation import ValidationResult
+from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Select, Static
 
 from tui.core.api.ids import id_problem
 from tui.core.api.model import SendKind
-from tui.core.store.watchlist import send_key
+from tui.core.store.watchlist import MAX_LABEL, send_key
 from tui.core.text import safe_text
 from tui.ui.screens.dialog import Dialog
 
 __all__ = ["AddSendResult", "AddSendScreen", "IdInput"]
-
-LABEL_MAX = 80
 
 _ID_FIELDS: dict[str, str] = {"message-id": "message id", "token-id": "token id"}
 
@@ -42,38 +40,44 @@ class AddSendResult:
     kind: SendKind
     label: str
 
-    @property
-    def key(self) -> str:
-        return send_key(self.profile, self.kind, self.message_id, self.token_id)
+
+class IdValidator(Validator):
+    """An id as `id_problem` judges it, spaces around it ignored (they are dropped when
+    the field is left); an empty field fails only once its input insists (after a submit)."""
+
+    def __init__(self, field: IdInput) -> None:
+        super().__init__()
+        self.field = field
+
+    def validate(self, value: str) -> ValidationResult:
+        stripped = value.strip()
+        if not stripped and not self.field.insist:
+            return self.success()
+        problem = id_problem(stripped)
+        return self.failure(problem) if problem else self.success()
 
 
 class IdInput(Input):
     """An Input for an id, checked as it is typed.
 
     Text pasted into it loses the spaces around it; the check reads the value without
-    them too (they are dropped when the field is left), so only spaces inside an id are
-    reported. An empty field is only reported once `insist` is set (after a submit).
+    them too, so only spaces inside an id are reported.
     """
 
-    insist: bool = False
+    def __init__(self, *, placeholder: str, id: str) -> None:
+        self.insist = False
+        super().__init__(placeholder=placeholder, id=id, validators=[IdValidator(self)])
 
     @property
     def problem(self) -> str | None:
-        """Why the value (without surrounding spaces) cannot be an id; None when it can."""
-        value = self.value.strip()
-        if not value and not self.insist:
+        """Why the value cannot be an id (and marks the field); None when it can."""
+        result = self.validate(self.value)
+        if result is None or result.is_valid:
             return None
-        return id_problem(value)
+        return result.failure_descriptions[0]
 
-    def validate(self, value: str) -> ValidationResult | None:
-        valid = self.problem is None
-        self._valid = valid
-        self.set_class(not valid, "-invalid")
-        self.set_class(valid, "-valid")
-        return None
-
-    def _on_paste(self, event: events.Paste) -> None:
-        # Handled here instead of by Input (prevent_default): the first line, stripped.
+    def on_paste(self, event: events.Paste) -> None:
+        # Instead of Input's own paste (prevent_default): the first line, stripped.
         event.prevent_default()
         event.stop()
         lines = event.text.strip().splitlines()
@@ -216,7 +220,7 @@ class AddSendScreen(Dialog[AddSendResult | None]):
         yield Static(Text(""), id="token-id-error", classes="add-error")
         with Horizontal(classes="add-row"):
             yield Label("Label")
-            yield Input(placeholder="optional", max_length=LABEL_MAX, id="label")
+            yield Input(placeholder="optional", max_length=MAX_LABEL, id="label")
         yield Static(Text(""), id="form-error", classes="add-error")
         with Horizontal(id="add-buttons"):
             yield Button("Add", variant="primary", id="add", compact=True)
@@ -252,7 +256,6 @@ class AddSendScreen(Dialog[AddSendResult | None]):
         """Check one id field and show the reason under it; return that reason."""
         field = self.query_one(f"#{field_id}", IdInput)
         problem = field.problem
-        field.validate(field.value)
         message = "" if problem is None else f"{_ID_FIELDS[field_id]}: {problem}"
         self.query_one(f"#{field_id}-error", Static).update(Text(message))
         return problem

@@ -12,18 +12,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer, Static
 
+from tui.ui.keys import as_binding, describe, key_display
 from tui.ui.screens.dialog import Dialog
 
 __all__ = ["PALETTE_HINT", "HelpScreen"]
 
 PALETTE_HINT = "ctrl+p opens the command palette: type part of a send's label or id to jump to it."
 CLOSE_HINT = "esc, q or ? closes this list; ↑ ↓ pgup pgdn scroll it."
-
-
-def _as_binding(binding: BindingType) -> Binding:
-    if isinstance(binding, Binding):
-        return binding
-    return Binding(*binding)
 
 
 class HelpScreen(Dialog[None]):
@@ -71,19 +66,10 @@ class HelpScreen(Dialog[None]):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.sections = [(title, [_as_binding(b) for b in bs]) for title, bs in sections]
-
-    def key_display(self, binding: Binding) -> str:
-        """All keys of a binding as the footer shows them, e.g. "↑ / k"."""
-        keys = [k.strip() for k in binding.key.split(",") if k.strip()]
-        if binding.key_display or len(keys) <= 1:
-            return self.app.get_key_display(binding)
-        return " / ".join(
-            self.app.get_key_display(Binding(k, binding.action, binding.description)) for k in keys
-        )
+        self.sections = [(title, [as_binding(b) for b in bs]) for title, bs in sections]
 
     def _rows(self, bindings: Iterable[Binding]) -> list[tuple[str, str]]:
-        return [(self.key_display(b), b.tooltip or b.description or b.action) for b in bindings]
+        return [(key_display(self.app, b), describe(b)) for b in bindings]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog", classes="dialog") as dialog:

@@ -1,6 +1,6 @@
 """The drill-down: one recipient's outcome, why it is that, and every carrier event.
 
-The outcome is the highest standard code seen, not the last event (DESIGN.md); this
+The outcome is the highest standard code seen, not the last event (docs/DESIGN.md); this
 screen says so in words and marks the deciding event. Every string that came from the
 server is drawn as literal text after `safe_text`.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import ClassVar, Final
+from typing import ClassVar, Final, Protocol
 
 from rich.text import Text
 from textual import on, work
@@ -33,8 +33,14 @@ MARKER: Final = "▶"
 HISTORY_SHOWN: Final = 5
 """How many observed changes are listed (the most recent); older ones are counted."""
 
-History = Callable[[str, bool], Sequence[tuple[str, datetime]] | None]
-"""(number, wait) -> outcome changes; with wait=False, None when the store is busy."""
+
+class OutcomeHistory(Protocol):
+    """What the drill-down reads of the history (`History` is one)."""
+
+    def outcome_history(
+        self, send_key: str, mobile_number: str, *, wait: bool = True
+    ) -> Sequence[tuple[str, datetime]] | None:
+        """Outcome changes, oldest first; with wait=False, None while the store is busy."""
 
 
 def _plural(n: int, word: str) -> str:
@@ -144,24 +150,22 @@ class RecipientScreen(Screen[None]):
 
     def __init__(
         self,
-        recipients: Sequence[Recipient],
-        index: int,
+        recipients: Sequence[Recipient] = (),
+        index: int = 0,
         *,
-        send_name: str,
+        send_key: str = "",
+        send_name: str = "",
         since: Mapping[str, datetime] | None = None,
-        history: History | None = None,
+        history: OutcomeHistory | None = None,
         now: Callable[[], datetime] | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.recipients = recipients
-        self.index = max(0, min(index, len(recipients) - 1)) if recipients else 0
-        self.send_name = send_name
-        self.since = since
         self.history = history
         self.now = now or (lambda: datetime.now(UTC))
+        self.show_recipients(recipients, index, send_key=send_key, send_name=send_name, since=since)
 
     @property
     def recipient(self) -> Recipient | None:
@@ -172,14 +176,19 @@ class RecipientScreen(Screen[None]):
         recipients: Sequence[Recipient],
         index: int,
         *,
+        send_key: str,
         send_name: str,
         since: Mapping[str, datetime] | None = None,
     ) -> None:
-        """Point a screen that is already built at other recipients: reopening the
-        drill-down then costs no compose, which kept Enter under 50 ms at 100,000 rows."""
+        """Point the screen at `recipients` of the send `send_key`, on row `index`.
+
+        Built once and pointed at each new choice, so reopening the drill-down costs no
+        compose (Enter stays under 50 ms at 100,000 rows); the send's key is what its
+        observed history is read by, so it is set before anything is shown.
+        """
         self.recipients = recipients
         self.index = max(0, min(index, len(recipients) - 1)) if recipients else 0
-        self.send_name, self.since = send_name, since
+        self.send_key, self.send_name, self.since = send_key, send_name, since
         if self.is_mounted:
             self.query_one("#rc-send", Static).update(Text(f"send: {safe_text(send_name)}"))
             self._show()
@@ -292,28 +301,36 @@ class RecipientScreen(Screen[None]):
         seen = self._history_of(number, wait=False)  # an indexed read: well under 1 ms
         if seen is None:
             target.update(Text("reading…"))
-            self._read_history(number)
+            self._read_history(self.send_key, number)
         else:
             self._render_history(seen)
 
-    def _history_of(self, number: str, *, wait: bool) -> list[tuple[str, datetime]] | str | None:
+    def _history_of(
+        self, number: str, *, wait: bool, send_key: str | None = None
+    ) -> list[tuple[str, datetime]] | str | None:
         assert self.history is not None
         try:
-            seen = self.history(number, wait)
+            seen = self.history.outcome_history(send_key or self.send_key, number, wait=wait)
         except (SendwatchError, OSError) as exc:
             return f"could not be read: {exc}"
         return None if seen is None else list(seen)
 
     @work(thread=True, exclusive=True, group="history", exit_on_error=False)
-    def _read_history(self, number: str) -> None:
+    def _read_history(self, send_key: str, number: str) -> None:
         """Off the UI thread: the store is busy, say with a 100,000-recipient write."""
-        seen = self._history_of(number, wait=True)
-        self.app.call_from_thread(self._history_landed, number, seen or [])
+        seen = self._history_of(number, wait=True, send_key=send_key)
+        self.app.call_from_thread(self._history_landed, send_key, number, seen or [])
 
-    def _history_landed(self, number: str, seen: list[tuple[str, datetime]] | str) -> None:
+    def _history_landed(
+        self, send_key: str, number: str, seen: list[tuple[str, datetime]] | str
+    ) -> None:
         recipient = self.recipient
-        # Not when the app quit, or n/p moved on, while it was read.
-        if self.is_mounted and recipient is not None and recipient.mobile_number == number:
+        # Not when the app quit, or n/p or another send moved on, while it was read.
+        if (
+            self.is_mounted
+            and recipient is not None
+            and (self.send_key, recipient.mobile_number) == (send_key, number)
+        ):
             self._render_history(seen)
 
     def _render_history(self, seen: list[tuple[str, datetime]] | str) -> None:

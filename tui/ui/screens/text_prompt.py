@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Footer, Input, Static
 
+from tui.core.store.watchlist import MAX_LABEL
 from tui.core.text import safe_text
 from tui.ui.screens.dialog import Dialog
 
@@ -39,7 +40,7 @@ class TextPromptScreen(Dialog[str | None]):
         title: str,
         value: str = "",
         placeholder: str = "",
-        max_length: int = 200,
+        max_length: int = MAX_LABEL,
         *,
         name: str | None = None,
         id: str | None = None,

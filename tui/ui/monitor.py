@@ -1,0 +1,351 @@
+"""The monitor screen: the sidebar of watched sends, the selected send's detail pane, and
+every key that acts on them.
+
+It keeps the one view-model (`MonitorModel`): states published by the refresher land
+there, and the sidebar and detail pane are handed what to draw from it.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Static
+
+from tui.core.state import SendState
+from tui.core.store.watchlist import WatchedSend
+from tui.core.text import safe_text
+from tui.ui.screens.add_send import AddSendResult, AddSendScreen
+from tui.ui.screens.confirm import ConfirmScreen
+from tui.ui.screens.recipient import RecipientScreen
+from tui.ui.screens.text_prompt import TextPromptScreen
+from tui.ui.services import Services
+from tui.ui.view_model import MonitorModel
+from tui.ui.widgets.recipient_grid import RecipientGrid
+from tui.ui.widgets.send_detail import SendDetail
+from tui.ui.widgets.send_list import SendList
+
+SELECTION_SAVE_DELAY = 1.5
+"""Seconds the selection must stay put before it is written to the watch list."""
+EMPTY_HINT = "No sends watched yet.\n\nPress a to add one, or run `sendwatch demo` to try the app."
+
+
+class SendUpdated(Message):
+    """The refresher published a new state for one send."""
+
+    def __init__(self, state: SendState) -> None:
+        super().__init__()
+        self.state = state
+
+
+class MonitorScreen(Screen[None]):
+    """The sends and the selected one; owns the keys that change them."""
+
+    HELP_TITLE: ClassVar[str] = "Monitor"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "add", "Add", tooltip="Watch another send", id="monitor.add"),
+        Binding(
+            "e", "edit_label", "Label", tooltip="Edit the selected send's label", id="monitor.edit"
+        ),
+        Binding(
+            "d", "remove", "Remove", tooltip="Stop watching the selected send", id="monitor.remove"
+        ),
+        Binding(
+            "u",
+            "undo",
+            "Undo",
+            show=False,
+            tooltip="Bring back the last removed send",
+            id="monitor.undo",
+        ),
+        Binding(
+            "r", "refresh", "Refresh", tooltip="Read the selected send now", id="monitor.refresh"
+        ),
+        Binding("p", "pause", "Pause", tooltip="Pause or resume all polling", id="monitor.pause"),
+        Binding(
+            "t",
+            "toggle_time",
+            "MC time",
+            show=False,
+            tooltip="Created/completed as Marketing Cloud sent them (UTC−6), or local",
+            id="monitor.time",
+        ),
+    ]
+
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.services = services
+        self._selection_timer: Timer | None = None
+        self._undo: list[tuple[int, WatchedSend]] = []
+        self._recipient_screen: RecipientScreen | None = None
+
+    @property
+    def model(self) -> MonitorModel:
+        return self.services.model
+
+    @property
+    def send_list(self) -> SendList:
+        return self.query_one(SendList)
+
+    @property
+    def detail(self) -> SendDetail:
+        return self.query_one(SendDetail)
+
+    # ---- layout -------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header(icon="≋")
+        with Horizontal(id="main"):
+            yield SendList(id="sidebar", now=self.services.clock.now)
+            yield SendDetail(id="detail", now=self.services.clock.now)
+            yield Static(EMPTY_HINT, id="empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.send_list.set_entries(self.model.states, self.model.selected_index)
+        self.send_list.focus()
+        self._show_selected()
+        self._update_subtitle()
+
+    # ---- updates from the refresher -------------------------------------------------
+    @on(SendUpdated)
+    def _on_send_updated(self, message: SendUpdated) -> None:
+        state = message.state
+        previous = self.model.state(state.key)
+        if previous is None or not self.model.apply(state):
+            return  # a read that landed after its send was removed
+        index = self.model.index(state.key)
+        assert index is not None
+        self.send_list.update_entry(index, state)
+        if state.key == self.model.selected:
+            self._show_selected()
+        self._update_subtitle()
+        if state.became_final and state.delivery is not None:
+            self._announce_final(state)
+        if state.warning and state.warning != previous.warning:
+            self.notify(state.warning, severity="warning", markup=False)
+
+    def _announce_final(self, state: SendState) -> None:
+        assert state.delivery is not None
+        counts = state.delivery.counts
+        error = state.delivery.phase.value == "Error"
+        self.notify(
+            f"{counts.delivered:,} delivered, {counts.failed:,} failed, {counts.pending:,} pending",
+            title=safe_text(f"{state.send.display_name}: {state.delivery.status}"),
+            severity="error" if error else "information",
+            markup=False,
+        )
+        if self.services.config.settings.bell:
+            self.app.bell()
+
+    def _update_subtitle(self) -> None:
+        errors = len(self.model.needing_attention())
+        mode = "paused" if self.services.refresher.paused else "live"
+        if errors:
+            mode += f" · {errors} error{'s' if errors > 1 else ''}"
+        state = self.model.selected_state
+        subtitle = f"{state.send.profile} · {mode}" if state is not None else mode
+        if self.app.sub_title != subtitle:
+            self.app.sub_title = subtitle
+
+    def _show_selected(self) -> None:
+        state = self.model.selected_state
+        detail = self.detail
+        detail.display = state is not None
+        self.query_one("#empty").display = state is None
+        if state is not None:
+            detail.show(
+                state, now=self.services.clock.now(), interval=self.services.refresher.interval
+            )
+
+    # ---- selection ---------------------------------------------------------------
+    @on(SendList.Highlighted)
+    def _on_highlight(self, message: SendList.Highlighted) -> None:
+        if not self.model.select_index(message.index):
+            return
+        self.detail.clear()
+        self._show_selected()
+        self._update_subtitle()
+        if self._selection_timer is not None:
+            self._selection_timer.stop()
+        self._selection_timer = self.set_timer(SELECTION_SAVE_DELAY, self._save_selection)
+
+    @on(SendList.Opened)
+    def _on_sidebar_enter(self) -> None:
+        self.detail.grid.focus()
+
+    def _save_selection(self) -> None:
+        key = self.model.selected
+        watchlist = self.services.watchlist
+        if key != watchlist.selected:
+            self.services.writer.save(lambda: watchlist.select(key))
+
+    def select_send(self, key: str) -> None:
+        """Select a send by key (the command palette): as if the user moved to it."""
+        index = self.model.index(key)
+        if index is not None:
+            self.send_list.select(index)
+            self._on_highlight(SendList.Highlighted(index))
+
+    # ---- watch-list edits ----------------------------------------------------------
+    def _rebuild_list(self, selected: str | None) -> None:
+        """Show the watch list as the file now has it (another window may have edited it)."""
+        rebuilt = self.model.rebuild(self.services.watchlist.sends, selected)
+        refresher = self.services.refresher
+        for key in rebuilt.removed:
+            refresher.unwatch(key)
+        for send in rebuilt.added:
+            refresher.watch(send)
+        self.send_list.set_entries(self.model.states, self.model.selected_index)
+        self.detail.clear()
+        self._show_selected()
+        self._update_subtitle()
+
+    def _selected_send(self) -> WatchedSend | None:
+        state = self.model.selected_state
+        return state.send if state is not None else None
+
+    def action_add(self) -> None:
+        config = self.services.config
+        screen = AddSendScreen(
+            sorted(config.profiles),
+            config.settings.default_profile,
+            existing_keys=set(self.model.keys),
+            config_path=str(config.path),
+        )
+        self.app.push_screen(screen, self._added)
+
+    def _added(self, result: AddSendResult | None) -> None:
+        if result is None:
+            return
+        send = WatchedSend(
+            profile=result.profile,
+            message_id=result.message_id,
+            token_id=result.token_id,
+            kind=result.kind,
+            label=result.label,
+            added=self.services.clock.now(),
+        )
+        watchlist = self.services.watchlist
+        self.services.writer.save(
+            lambda: watchlist.add(send), lambda _: self._show_and_read(send.key)
+        )
+
+    def _show_and_read(self, key: str) -> None:
+        """A send is (back) on the list: show it selected and read it now."""
+        self._rebuild_list(key)
+        self.services.refresher.refresh_now(key)
+
+    def action_edit_label(self) -> None:
+        send = self._selected_send()
+        if send is None:
+            return
+        watchlist, refresher = self.services.watchlist, self.services.refresher
+
+        def relabelled(updated: WatchedSend | None) -> None:
+            if updated is not None:
+                refresher.update_send(updated)
+
+        def done(label: str | None) -> None:
+            if label is None or label == send.label:
+                return
+            self.services.writer.save(lambda: watchlist.set_label(send.key, label), relabelled)
+
+        prompt = TextPromptScreen(
+            "Label for this send", value=send.label, placeholder="e.g. Black Friday"
+        )
+        self.app.push_screen(prompt, done)
+
+    def action_remove(self) -> None:
+        send = self._selected_send()
+        if send is None:
+            return
+        watchlist = self.services.watchlist
+
+        def done(confirmed: bool | None) -> None:
+            if confirmed:
+                self.services.writer.save(lambda: watchlist.remove(send.key), removed)
+
+        def removed(entry: tuple[int, WatchedSend] | None) -> None:
+            if entry is not None:
+                self._undo.append(entry)
+            index = max(0, (entry[0] if entry else 0) - 1)
+            sends = watchlist.sends
+            self._rebuild_list(sends[min(index, len(sends) - 1)].key if sends else None)
+            self.notify(f"Removed {send.display_name}. Press u to undo.", markup=False)
+
+        question = ConfirmScreen(
+            f"Stop watching {send.display_name}?",
+            f"{send.kind} {send.message_id} / {send.token_id} on profile {send.profile}",
+        )
+        self.app.push_screen(question, done)
+
+    def action_undo(self) -> None:
+        if not self._undo:
+            self.notify("Nothing to undo", severity="warning")
+            return
+        index, send = self._undo.pop()
+        watchlist = self.services.watchlist
+
+        def restored(_: object) -> None:
+            self._show_and_read(send.key)
+            self.notify(f"Restored {send.display_name}", markup=False)
+
+        def failed() -> None:
+            self._undo.append((index, send))
+
+        self.services.writer.save(lambda: watchlist.restore(index, send), restored, failed)
+
+    @on(SendList.MoveRequested)
+    def _on_move(self, message: SendList.MoveRequested) -> None:
+        send = self._selected_send()
+        if send is not None:
+            key, watchlist = send.key, self.services.watchlist
+            self.services.writer.save(
+                lambda: watchlist.move(key, message.delta), lambda _: self._rebuild_list(key)
+            )
+
+    # ---- refresh and view ----------------------------------------------------------------
+    def action_refresh(self) -> None:
+        key = self.model.selected
+        if key is not None:
+            self.services.refresher.refresh_now(key)
+            self.notify("Refreshing…", timeout=1.5)
+
+    def action_pause(self) -> None:
+        refresher = self.services.refresher
+        refresher.set_paused(not refresher.paused)
+        self._update_subtitle()
+        self.notify(
+            "Polling paused (r still refreshes)" if refresher.paused else "Polling resumed",
+            timeout=2,
+        )
+
+    def action_toggle_time(self) -> None:
+        self.detail.mc_time = not self.detail.mc_time
+        self._show_selected()
+
+    @on(RecipientGrid.Selected)
+    def _on_recipient(self, message: RecipientGrid.Selected) -> None:
+        state = self.model.selected_state
+        if state is None or state.delivery is None:
+            return
+        recipients = self.detail.grid.visible_recipients()
+        if self._recipient_screen is None:  # built once: reopening then costs no compose
+            self._recipient_screen = RecipientScreen(
+                history=self.services.history, now=self.services.clock.now
+            )
+            self.app.install_screen(self._recipient_screen, name="recipient")
+        self._recipient_screen.show_recipients(
+            recipients,
+            message.index,
+            send_key=state.key,
+            send_name=state.send.display_name,
+            since=state.since,
+        )
+        self.app.push_screen("recipient")
