@@ -22,7 +22,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
 from tui.core.api.errors import SendwatchError
@@ -186,9 +186,11 @@ class SendwatchApp(App[None]):
         for send in self.watchlist.sends:
             self._states[send.key] = SendState(send)
             self.refresher.watch(send)
-        self.send_list.set_sends(self._states.values(), self.watchlist.selected)
+        self.send_list.set_entries(
+            list(self._states.values()), self._index_of(self.watchlist.selected)
+        )
         self.send_list.focus()
-        self._show_selected()
+        self._selection_changed()
         self._update_subtitle()
         self.run_worker(self.refresher.run(), name="refresher", exit_on_error=False)
         if self.history is not None:
@@ -231,8 +233,8 @@ class SendwatchApp(App[None]):
             return
         previous = self._states[state.key]
         self._states[state.key] = state
-        self.send_list.update_state(state)
-        if state.key == self.send_list.selected_key:
+        self.send_list.update_entry(list(self._states).index(state.key), state)
+        if state.key == self._sidebar_key():
             self._show_selected()
         self._update_subtitle()
         if state.became_final and state.delivery is not None:
@@ -258,14 +260,14 @@ class SendwatchApp(App[None]):
         mode = "paused" if self.refresher.paused else "live"
         if errors:
             mode += f" · {errors} error{'s' if errors > 1 else ''}"
-        key = self.send_list.selected_key
+        key = self._sidebar_key()
         profile = self._states[key].send.profile if key in self._states else None
         subtitle = f"{profile} · {mode}" if profile else mode
         if self.sub_title != subtitle:
             self.sub_title = subtitle
 
     def _show_selected(self) -> None:
-        key = self.send_list.selected_key
+        key = self._sidebar_key()
         detail = self.detail
         detail.display = key is not None
         self.query_one("#empty").display = key is None
@@ -278,9 +280,22 @@ class SendwatchApp(App[None]):
         )
 
     # ---- selection ---------------------------------------------------------------
-    @on(OptionList.OptionHighlighted, "#sidebar")
-    def _on_highlight(self) -> None:
-        self._selected_key = self.send_list.selected_key
+    def _index_of(self, key: str | None) -> int | None:
+        keys = list(self._states)
+        return keys.index(key) if key in keys else None
+
+    def _sidebar_key(self) -> str | None:
+        index = self.send_list.selected
+        keys = list(self._states)
+        return keys[index] if index is not None and index < len(keys) else None
+
+    @on(SendList.Highlighted, "#sidebar")
+    def _on_highlight(self, message: SendList.Highlighted) -> None:
+        if message.current:
+            self._selection_changed()
+
+    def _selection_changed(self) -> None:
+        self._selected_key = self._sidebar_key()
         self.detail.clear()
         self._show_selected()
         self._update_subtitle()
@@ -288,7 +303,7 @@ class SendwatchApp(App[None]):
             self._selection_timer.stop()
         self._selection_timer = self.set_timer(SELECTION_SAVE_DELAY, self._save_selection)
 
-    @on(OptionList.OptionSelected, "#sidebar")
+    @on(SendList.Opened, "#sidebar")
     def _on_sidebar_enter(self) -> None:
         self.detail.grid.focus()
 
@@ -298,7 +313,10 @@ class SendwatchApp(App[None]):
             self._save(lambda: self.watchlist.select(key))
 
     def select_send(self, key: str) -> None:
-        self.send_list.select_key(key)
+        index = self._index_of(key)
+        if index is not None and index != self.send_list.selected:
+            self.send_list.select(index)
+            self._selection_changed()
 
     def on_unmount(self) -> None:
         key = self._selected_key
@@ -346,10 +364,8 @@ class SendwatchApp(App[None]):
         for send in self.watchlist.sends:
             if send.key not in old:
                 self.refresher.watch(send)
-        self.send_list.set_sends(self._states.values(), selected)
-        self.detail.clear()
-        self._show_selected()
-        self._update_subtitle()
+        self.send_list.set_entries(list(self._states.values()), self._index_of(selected))
+        self._selection_changed()
 
     def action_add(self) -> None:
         profiles = sorted(self.config.profiles)
@@ -380,7 +396,7 @@ class SendwatchApp(App[None]):
         self.refresher.refresh_now(key)
 
     def _selected_send(self) -> WatchedSend | None:
-        key = self.send_list.selected_key
+        key = self._sidebar_key()
         return self._states[key].send if key in self._states else None
 
     def _relabelled(self, updated: WatchedSend | None) -> None:
@@ -456,7 +472,7 @@ class SendwatchApp(App[None]):
 
     # ---- refresh and view ----------------------------------------------------------------
     def action_refresh(self) -> None:
-        key = self.send_list.selected_key
+        key = self._sidebar_key()
         if key is not None:
             self.refresher.refresh_now(key)
             self.notify("Refreshing…", timeout=1.5)
@@ -487,7 +503,7 @@ class SendwatchApp(App[None]):
 
     @on(RecipientGrid.Selected)
     def _on_recipient(self, message: RecipientGrid.Selected) -> None:
-        key = self.send_list.selected_key
+        key = self._sidebar_key()
         state = self._states.get(key) if key else None
         if state is None or state.delivery is None:
             return
