@@ -23,6 +23,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.command import CommandPalette
+from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
@@ -155,9 +156,9 @@ def screen(app: Any) -> str:
 
 
 def text_of(app: Any, selector: str) -> str:
-    """The plain text of a Static on the current screen (it must hold rich Text)."""
+    """The plain text of a Static on the current screen (rich Text or Content, never markup)."""
     content = app.screen.query_one(selector, Static).content
-    assert isinstance(content, Text), f"{selector} must hold rich Text, never markup"
+    assert isinstance(content, Text | Content), f"{selector} must hold Text or Content"
     return content.plain
 
 
