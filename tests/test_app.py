@@ -23,6 +23,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.command import CommandPalette
+from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
@@ -156,30 +157,42 @@ def screen(app: Any) -> str:
 
 
 def text_of(app: Any, selector: str) -> str:
-    """The plain text of a Static on the current screen (it must hold rich Text)."""
+    """The plain text of a Static on the current screen (rich Text or Content, never markup)."""
     content = app.screen.query_one(selector, Static).content
-    assert isinstance(content, Text), f"{selector} must hold rich Text, never markup"
+    assert isinstance(content, Text | Content), f"{selector} must hold Text or Content"
     return content.plain
-
-
-def _plain(prompt: object) -> str:
-    plain = prompt.plain if isinstance(prompt, Text) else str(prompt)
-    return plain.replace("\n", " | ")
 
 
 def entries(app: SendwatchApp) -> list[str]:
     """The sidebar's entries in order (their two lines joined with " | ")."""
     sidebar = app.monitor.send_list
-    return [_plain(sidebar.get_option_at_index(i).prompt) for i in range(sidebar.option_count)]
-
-
-def entry(app: SendwatchApp, key: str) -> str:
-    return _plain(app.monitor.send_list.get_option(key).prompt)
+    return [sidebar.entry_plain(i) for i in range(sidebar.entry_count)]
 
 
 def sidebar_keys(app: SendwatchApp) -> list[str]:
-    sidebar = app.monitor.send_list
-    return [str(sidebar.get_option_at_index(i).id) for i in range(sidebar.option_count)]
+    """The keys of the sidebar's entries: the app hands them over in its states' order."""
+    keys = list(app.model.keys)
+    assert len(keys) == app.monitor.send_list.entry_count
+    return keys
+
+
+def entry(app: SendwatchApp, key: str) -> str:
+    return app.monitor.send_list.entry_plain(sidebar_keys(app).index(key))
+
+
+def selected_key(app: SendwatchApp) -> str | None:
+    """The selected send, as the sidebar shows it (and the view-model must agree)."""
+    index = app.monitor.send_list.selected
+    key = None if index is None else sidebar_keys(app)[index]
+    assert key == app.model.selected, "the sidebar and the view-model disagree"
+    return key
+
+
+def bound(app: SendwatchApp, action: str) -> bool:
+    """Whether a key on the current screen would run `action` now."""
+    return any(
+        b.binding.action == action and b.enabled for b in app.screen.active_bindings.values()
+    )
 
 
 def steps(app: SendwatchApp) -> list[str]:
@@ -240,7 +253,7 @@ async def test_sidebar_shows_status_word_and_symbol_and_the_selected_send_progre
         assert third.startswith("✗ Broken | ") and "Error" in third
 
         # The selected send is the first one: New, nothing tracked yet.
-        assert app.model.selected == live.key
+        assert selected_key(app) == live.key
         assert steps(app)[0].startswith("● New\n")
         assert [s.split("\n")[0] for s in steps(app)[1:]] == [
             "○ Queuing",
@@ -328,7 +341,7 @@ async def test_add_refuses_an_invalid_id_then_watches_a_valid_send_at_once(env: 
         await until(pilot, lambda: not isinstance(app.screen, AddSendScreen), "dialog closed")
 
         assert sidebar_keys(app) == [first.key, second.key]
-        assert app.model.selected == second.key
+        assert selected_key(app) == second.key
         assert entry(app, second.key).split(" | ")[0].endswith("Second send")
         on_disk = env.load()
         assert [s.key for s in on_disk.sends] == [first.key, second.key]
@@ -384,7 +397,7 @@ async def test_remove_asks_first_and_undo_restores_the_same_place(env: Env) -> N
     async with running(app) as pilot:
         await until(pilot, lambda: all_have_data(app), "every first read")
         await pilot.press("down")
-        assert app.model.selected == b.key
+        assert selected_key(app) == b.key
 
         await pilot.press("d")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
@@ -404,7 +417,7 @@ async def test_remove_asks_first_and_undo_restores_the_same_place(env: Env) -> N
         await pilot.press("u")
         await until(pilot, lambda: sidebar_keys(app) == [a.key, b.key, c.key], "Bravo back")
         assert keys_on_disk(env) == [a.key, b.key, c.key]
-        assert app.model.selected == b.key
+        assert selected_key(app) == b.key
         await until(pilot, lambda: has_data(app, b.key), "Bravo read again")
 
 
@@ -444,14 +457,14 @@ async def test_shift_arrows_reorder_and_persist(env: Env) -> None:
         await pilot.press("shift+down")
         await until(pilot, lambda: sidebar_keys(app) == [b.key, a.key, c.key], "Alpha moved")
         assert keys_on_disk(env) == [b.key, a.key, c.key]
-        assert app.model.selected == a.key
+        assert selected_key(app) == a.key
         await pilot.press("shift+down", "shift+down")  # the second one is clamped
         await until(pilot, lambda: sidebar_keys(app) == [b.key, c.key, a.key], "at the end")
         assert keys_on_disk(env) == [b.key, c.key, a.key]
         await pilot.press("shift+up")
         await until(pilot, lambda: sidebar_keys(app) == [b.key, a.key, c.key], "up one")
         assert keys_on_disk(env) == [b.key, a.key, c.key]
-        assert app.model.selected == a.key
+        assert selected_key(app) == a.key
 
 
 async def test_a_watch_list_held_by_another_window_does_not_freeze_the_screen(
@@ -501,14 +514,14 @@ async def test_order_and_selection_survive_a_restart(env: Env) -> None:
         await until(pilot, lambda: all_have_data(app), "every first read")
         await pilot.press("shift+down")  # Bravo, Alpha, Charlie
         await pilot.press("down")  # Charlie
-        assert app.model.selected == c.key
+        assert selected_key(app) == c.key
         await until(pilot, lambda: env.load().selected == c.key, "the selection saved")
 
     again = env.app()
     async with running(again) as pilot:
         await pilot.pause()
         assert sidebar_keys(again) == [b.key, a.key, c.key]
-        assert again.send_list.selected_key == c.key
+        assert selected_key(again) == c.key
         await until(pilot, lambda: has_data(again, c.key), "Charlie read")
         assert c.token_id in text_of(again, "#summary")
         assert "Message for Charlie" in text_of(again, "#summary")
@@ -523,7 +536,7 @@ async def test_quit_soon_after_moving_saves_the_selection_and_exits_cleanly(env:
     async with running(app) as pilot:
         await until(pilot, lambda: all_have_data(app), "every first read")
         await pilot.press("down")
-        assert app.model.selected == b.key
+        assert selected_key(app) == b.key
         assert env.load().selected is None  # not yet: the debounce
         await pilot.press("q")
         await until(pilot, lambda: not app.is_running, "the app quit")
@@ -699,12 +712,13 @@ async def test_drilldown_opens_the_right_recipient_and_monitor_keys_are_inert(en
         assert isinstance(app.screen, RecipientScreen)
         assert deliveries(env) == before, "r read a send from the drill-down"
         assert keys_on_disk(env) == [send.key]
-        assert not app.check_action("refresh", ())
-        assert not app.check_action("add", ())
+        assert not bound(app, "refresh")
+        assert not bound(app, "add")
 
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, RecipientScreen), "back")
         assert app.screen is app.screen_stack[0]
+        assert bound(app, "refresh") and bound(app, "add"), "the monitor's own keys are back"
         assert app.focused is grid
         assert grid.cursor_row == 1
         await pilot.press("r")  # and on the monitor, r works (the send is final)
@@ -749,7 +763,7 @@ async def test_command_palette_jumps_to_a_send_by_label(env: Env) -> None:
     app = env.app()
     async with running(app) as pilot:
         await until(pilot, lambda: all_have_data(app), "every first read")
-        assert app.model.selected == sends[0].key
+        assert selected_key(app) == sends[0].key
         await pilot.press("ctrl+p")
         await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
         await type_text(pilot, "friday")
@@ -760,7 +774,7 @@ async def test_command_palette_jumps_to_a_send_by_label(env: Env) -> None:
         await until(pilot, offered, "the matching send offered")
         await pilot.press("down", "enter")
         await until(pilot, lambda: not isinstance(app.screen, CommandPalette), "palette closed")
-        await until(pilot, lambda: app.model.selected == sends[1].key, "the jump")
+        await until(pilot, lambda: selected_key(app) == sends[1].key, "the jump")
         assert "Message for Black Friday" in text_of(app, "#summary")
 
 
@@ -913,7 +927,7 @@ async def test_history_of_sends_removed_long_ago_is_pruned_at_start(env: Env) ->
             history.record_status(key, "Finished", now - timedelta(days=days))
     app = env.app()
     async with running(app) as pilot:
-        prune = app.prune_worker
+        prune = app.prune_worker  # kept by the app: it may be over already, never unlisted
         assert prune, "the app starts a prune"
         await prune.wait()
         await pilot.pause()

@@ -166,8 +166,10 @@ class MonitorScreen(Screen[None]):
     # ---- selection ---------------------------------------------------------------
     @on(SendList.Highlighted)
     def _on_highlight(self, message: SendList.Highlighted) -> None:
-        if not self.model.select_index(message.index):
-            return
+        if message.current and self.model.select_index(message.index):
+            self._selection_changed()
+
+    def _selection_changed(self) -> None:
         self.detail.clear()
         self._show_selected()
         self._update_subtitle()
@@ -188,9 +190,9 @@ class MonitorScreen(Screen[None]):
     def select_send(self, key: str) -> None:
         """Select a send by key (the command palette): as if the user moved to it."""
         index = self.model.index(key)
-        if index is not None:
+        if index is not None and self.model.select(key):
             self.send_list.select(index)
-            self._on_highlight(SendList.Highlighted(index))
+            self._selection_changed()
 
     # ---- watch-list edits ----------------------------------------------------------
     def _rebuild_list(self, selected: str | None) -> None:

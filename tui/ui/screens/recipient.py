@@ -85,6 +85,8 @@ def why_line(recipient: Recipient) -> str:
 class RecipientScreen(Screen[None]):
     """One recipient of a send, chosen from `recipients` by `index`; n/p walk the list."""
 
+    HELP_TITLE: ClassVar[str] = "Recipient details"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="recipient.back"),
         Binding("n", "step(1)", "Next", id="recipient.next"),

@@ -122,6 +122,8 @@ def _same_row(old: Recipient, new: Recipient) -> bool:
 class RecipientGrid(ScrollView, can_focus=True):
     """One row per recipient with a fixed header row and a cursor row."""
 
+    HELP_TITLE: ClassVar[str] = "Recipients (grid)"
+
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "recipient-grid--header",
         "recipient-grid--cursor",

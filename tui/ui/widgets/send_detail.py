@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content, Span
 from textual.widgets import Static
 
 from tui.core.api.codes import Outcome
@@ -22,19 +22,31 @@ from tui.core.text import safe_text
 from tui.core.timefmt import fmt_duration, fmt_local
 from tui.ui.widgets.recipient_grid import RecipientGrid
 
+# Styles name theme variables, resolved when drawn: a theme change repaints in its colours.
+# Muted is $foreground-muted: Content draws $text-muted ("auto 60%") as full white.
+SUCCESS, ERROR, WARNING, MUTED, CURRENT = (
+    "$text-success",
+    "$text-error",
+    "$text-warning",
+    "$foreground-muted",
+    "bold $text-primary",
+)
 OUTCOME_STYLE = {
-    Outcome.DELIVERED: "green",
-    Outcome.FAILED: "red",
-    Outcome.PENDING: "cyan",
-    Outcome.UNKNOWN: "yellow",
+    Outcome.DELIVERED: SUCCESS,
+    Outcome.FAILED: ERROR,
+    Outcome.PENDING: WARNING,  # as the grid has them
+    Outcome.UNKNOWN: MUTED,
 }
-CURRENT_MARK = {Phase.FINISHED: ("✓", "bold green"), Phase.ERROR: ("✗", "bold red")}
+CURRENT_MARK = {Phase.FINISHED: ("✓", f"bold {SUCCESS}"), Phase.ERROR: ("✗", f"bold {ERROR}")}
 BAR_GLYPH = {
     Outcome.DELIVERED: "█",
     Outcome.FAILED: "▓",
     Outcome.PENDING: "▒",
     Outcome.UNKNOWN: "░",
 }
+
+Part = str | tuple[str, str]
+"""Literal text, or (literal text, style): never markup, so server text stays text."""
 
 
 def _when(delivery_raw: str | None, dt: datetime | None, mc_time: bool, now: datetime) -> str:
@@ -43,42 +55,42 @@ def _when(delivery_raw: str | None, dt: datetime | None, mc_time: bool, now: dat
     return fmt_local(dt, now=now)
 
 
-def summary_text(state: SendState, *, mc_time: bool, now: datetime, interval: float) -> Text:
+def summary_text(state: SendState, *, mc_time: bool, now: datetime, interval: float) -> Content:
     send, delivery = state.send, state.delivery
-    text = Text(no_wrap=True, overflow="ellipsis")
+    parts: list[Part] = []
     if delivery is not None:
-        text.append(safe_text(delivery.message) or "(no message text)")
+        parts.append(safe_text(delivery.message) or "(no message text)")
     elif state.error is not None:
-        text.append("No data: the first read failed (below).", style="bold")
+        parts.append(("No data: the first read failed (below).", "bold"))
     else:
-        text.append("Waiting for the first read…", style="dim")
-    text.append("\n")
-    text.append(f"{send.kind} ", style="dim")
-    text.append(f"{send.message_id} / {send.token_id}")
-    text.append(f"  profile {send.profile}", style="dim")
+        parts.append(("Waiting for the first read…", MUTED))
+    parts.append("\n")
+    parts.append((f"{send.kind} ", MUTED))
+    parts.append(f"{send.message_id} / {send.token_id}")
+    parts.append((f"  profile {send.profile}", MUTED))
     if delivery is None:
-        return text
-    text.append("\n")
+        return Content.assemble(*parts)
+    parts.append("\n")
     zone = "MC time, UTC−6" if mc_time else "local"
     created = _when(delivery.create_date_raw, delivery.create_date, mc_time, now)
-    text.append(f"Created {created}")
+    parts.append(f"Created {created}")
     if delivery.complete_date:
         done = _when(delivery.complete_date_raw, delivery.complete_date, mc_time, now)
-        text.append(f" · completed {done} · took {fmt_duration(delivery.duration)}")
+        parts.append(f" · completed {done} · took {fmt_duration(delivery.duration)}")
     elif delivery.create_date and state.fetched_at:
         running = fmt_duration(state.fetched_at - delivery.create_date)
-        text.append(f" · running for {running} at last read")
-    text.append(f"  ({zone}; t toggles)", style="dim")
-    text.append("\n")
+        parts.append(f" · running for {running} at last read")
+    parts.append((f"  ({zone}; t toggles)", MUTED))
+    parts.append("\n")
     read = fmt_local(state.fetched_at, now=now, seconds=False) if state.fetched_at else "—"
     if delivery.phase.final:
-        text.append(f"Final read at {read}; polling stopped (r reads again)", style="dim")
+        parts.append((f"Final read at {read}; polling stopped (r reads again)", MUTED))
     else:
-        text.append(f"Read at {read}; polling every {interval:g}s", style="dim")
-    return text
+        parts.append((f"Read at {read}; polling every {interval:g}s", MUTED))
+    return Content.assemble(*parts)
 
 
-def step_texts(state: SendState, now: datetime) -> list[Text]:
+def step_texts(state: SendState, now: datetime) -> list[Content]:
     """Four cells: New, Queuing, Started, then Finished or Error."""
     phase = state.delivery.phase if state.delivery else None
     steps = list(PROGRESSION)
@@ -92,22 +104,20 @@ def step_texts(state: SendState, now: datetime) -> list[Text]:
     for i, step in enumerate(steps):
         at = seen.get(step)
         if step is phase:
-            mark, style = CURRENT_MARK.get(step, ("●", "bold cyan"))
+            mark, style = CURRENT_MARK.get(step, ("●", CURRENT))
         elif i < reached:
-            mark, style = ("✓", "green") if at else ("–", "dim")
+            mark, style = ("✓", SUCCESS) if at else ("–", MUTED)
         else:
-            mark, style = "○", "dim"
-        cell = Text(no_wrap=True, overflow="ellipsis")
-        cell.append(f"{mark} {step.value}", style=style)
-        cell.append("\n")
+            mark, style = "○", MUTED
+        parts: list[Part] = [(f"{mark} {step.value}", style), "\n"]
         if at is None:
-            cell.append("not seen" if i < reached else "", style="dim")
+            parts.append(("not seen" if i < reached else "", MUTED))
         else:
-            cell.append(fmt_local(at, now=now))
+            parts.append(fmt_local(at, now=now))
             later = [t for t in seen.values() if t > at]
             if later and step is not phase:
-                cell.append(f" {fmt_duration(min(later) - at)}", style="dim")
-        cells.append(cell)
+                parts.append((f" {fmt_duration(min(later) - at)}", MUTED))
+        cells.append(Content.assemble(*parts))
     return cells
 
 
@@ -116,50 +126,51 @@ def _base(delivery: Delivery) -> int:
     return max(delivery.count or 0, len(delivery.recipients))
 
 
-def _outcomes_line(delivery: Delivery, percentages: bool) -> Text:
+def _outcomes_line(delivery: Delivery, percentages: bool) -> Content:
     counts, base = delivery.counts, _base(delivery)
-    text = Text()
+    parts: list[Part] = []
     for outcome in Outcome:
         n = counts.of(outcome)
         if n == 0 and outcome is Outcome.UNKNOWN:
             continue
         pct = f" {100 * n / base:.0f}%" if percentages and base and n else ""
-        if text:
-            text.append(" · ")
+        if parts:
+            parts.append(" · ")
         label = f"{OUTCOME_SYMBOL[outcome]} {n:,} {outcome.value}{pct}"
-        text.append(label, style=OUTCOME_STYLE[outcome])
-    return text
+        parts.append((label, OUTCOME_STYLE[outcome]))
+    return Content.assemble(*parts)
 
 
-def counts_text(delivery: Delivery | None, width: int) -> Text:
+def counts_text(delivery: Delivery | None, width: int) -> Content:
     """Outcome counts in words (with % of the send when they fit), then a bar."""
     if delivery is None:
-        return Text()
+        return Content()
     line = _outcomes_line(delivery, percentages=True)
-    if line.cell_len > width:
+    if line.cell_length > width:
         line = _outcomes_line(delivery, percentages=False)
     seen, base = len(delivery.recipients), _base(delivery)
     count = "—" if delivery.count is None else f"{delivery.count:,}"
     totals = f" {seen:,} seen of {count}"
-    bar = Text()
+    parts: list[Part] = []
     bar_width = max(width - len(totals) - 1, 8)
     used = 0
     if base:
         for outcome in Outcome:
             cells = min(round(bar_width * delivery.counts.of(outcome) / base), bar_width - used)
             used += cells
-            bar.append(BAR_GLYPH[outcome] * cells, style=OUTCOME_STYLE[outcome])
-    bar.append("·" * (bar_width - used), style="dim")
-    bar.append(totals, style="bold")
-    return Text("\n").join([line, bar])
+            parts.append((BAR_GLYPH[outcome] * cells, OUTCOME_STYLE[outcome]))
+    parts.append(("·" * (bar_width - used), MUTED))
+    parts.append((totals, "bold"))
+    return Content("\n").join([line, Content.assemble(*parts)])
 
 
-def problem_text(state: SendState, now: datetime) -> Text:
+def problem_text(state: SendState, now: datetime) -> Content:
     """The last error and what happens next; empty when the last fetch worked."""
-    text = Text()
+    parts: list[Part] = []
     if state.error is not None:
-        text.append(f"{STALE} Fetch failed at {fmt_local(state.error_at, now=now)}: ", style="bold")
-        text.append(safe_text(str(state.error), limit=300))
+        failed_at = fmt_local(state.error_at, now=now)
+        parts.append((f"{STALE} Fetch failed at {failed_at}: ", "bold"))
+        parts.append(safe_text(str(state.error), limit=300))
         notes = []
         if state.delivery is not None:
             notes.append(f"Showing the last good read from {fmt_local(state.fetched_at, now=now)}.")
@@ -168,12 +179,12 @@ def problem_text(state: SendState, now: datetime) -> Text:
             notes.append(f"Failed {times}; next try at {fmt_local(state.next_poll_at, now=now)}.")
         else:
             notes.append("Not retrying on its own: press r to try again.")
-        text.append("\n" + " ".join(notes), style="dim")
+        parts.append(("\n" + " ".join(notes), MUTED))
     if state.warning:
-        if text:
-            text.append("\n")
-        text.append(f"{STALE} {safe_text(state.warning, limit=200)}", style="yellow")
-    return text
+        if parts:
+            parts.append("\n")
+        parts.append((f"{STALE} {safe_text(state.warning, limit=200)}", WARNING))
+    return Content.assemble(*parts)
 
 
 FIXED_HEIGHT = frozenset({"counts", "step-0", "step-1", "step-2", "step-3"})
@@ -195,7 +206,7 @@ class SendDetail(Vertical):
     def __init__(self, *, now: Callable[[], datetime], id: str | None = None) -> None:
         super().__init__(id=id)
         self._now = now
-        self._shown: dict[str, str] = {}
+        self._shown: dict[str, tuple[str, tuple[Span, ...]]] = {}
         self._state: SendState | None = None
         self._grid_key: str | None = None
         self._grid_delivery: Delivery | None = None
@@ -214,9 +225,9 @@ class SendDetail(Vertical):
     def grid(self) -> RecipientGrid:
         return self.query_one(RecipientGrid)
 
-    def _put(self, widget_id: str, text: Text) -> None:
+    def _put(self, widget_id: str, text: Content) -> None:
         """Update a Static only if its text changed."""
-        key = repr((text.plain, text.spans))
+        key = (text.plain, tuple(text.spans))
         if self._shown.get(widget_id) == key:
             return
         self._shown[widget_id] = key

@@ -1,154 +1,408 @@
-"""The sidebar: one two-line entry per watched send, repainted only when its text changes."""
+"""The sidebar: two lines per watched send, drawn with Textual's Line API.
+
+The widget shows what it is handed (`set_entries`, `update_entry`) and keeps only render
+caches: each entry's text pieces (`send_entry.entry_pieces`) and a small LRU of Strips.
+Repainting an entry refreshes its two lines and nothing else, and a state that draws the
+same text repaints nothing, so a poll that changes nothing writes nothing to the terminal.
+
+Entries are addressed by index, in the order last given to `set_entries`. Messages tell
+the user's intent only: `select()` and `set_entries()` never post `Highlighted`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import ClassVar, Final
 
-from rich.text import Text
-from textual.binding import Binding
-from textual.geometry import Region
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
-from tui.core.api.codes import Outcome
-from tui.core.api.model import Phase
-from tui.core.glyphs import OUTCOME_SYMBOL, PHASE_SYMBOL, STALE
 from tui.core.state import SendState
-from tui.core.text import safe_text
-from tui.core.timefmt import fmt_local
+from tui.ui.widgets.send_entry import Line, Piece, Role, entry_lines, entry_pieces, fit_line, plain
 
-PHASE_STYLE = {
-    Phase.FINISHED: "green",
-    Phase.ERROR: "bold red",
-    Phase.STARTED: "cyan",
-    Phase.QUEUING: "cyan",
-}
+__all__ = ["Line", "Piece", "Role", "SendList", "entry_lines"]
 
+MARKER: Final = "▌"
+"""Drawn left of the cursor entry: it stays visible without colour (NO_COLOR, 16 colours)."""
 
-def entry_text(state: SendState, now: datetime, width: int = 32) -> Text:
-    """Two lines cut to `width`: symbol and name; status word, counts, last good read."""
-    delivery = state.delivery
-    first, second = Text(), Text()
-    if delivery is None:
-        symbol, word, style = (
-            ("✗", "failed", "bold red") if state.error else ("…", "loading", "dim")
-        )
-    else:
-        symbol, word = PHASE_SYMBOL[delivery.phase], safe_text(delivery.status, limit=10)
-        style = PHASE_STYLE.get(delivery.phase, "")
-    first.append(f"{symbol} ", style=style)
-    first.append(safe_text(state.send.display_name), style="bold")
-    first.truncate(width, overflow="ellipsis")
-    second.append(f"  {word}", style=style)
-    if state.error is not None:  # before the counts, so a narrow sidebar never cuts it
-        second.append(f" {STALE} stale" if delivery else " (see details)", style="bold yellow")
-    if delivery is not None:
-        counts = delivery.counts
-        for outcome, tint in ((Outcome.DELIVERED, "green"), (Outcome.FAILED, "red")):
-            second.append(f" {OUTCOME_SYMBOL[outcome]}{counts.of(outcome):,}", style=tint)
-        if counts.pending:
-            second.append(f" {OUTCOME_SYMBOL[Outcome.PENDING]}{counts.pending:,}")
-    if state.error is None and state.fetched_at is not None:
-        second.append(f" {fmt_local(state.fetched_at, now=now, seconds=False)}", style="dim")
-    second.truncate(width, overflow="ellipsis")
-    return Text("\n").join([first, second])
+_LINES_PER_ENTRY: Final = 2
+_CACHE_SIZE: Final = 256
+_NORMAL, _CURSOR_FOCUSED, _CURSOR_BLURRED = 0, 1, 2
 
 
-class SendList(OptionList):
-    """Watched sends in watch-list order. Selection is the highlighted entry."""
+class SendList(ScrollView, can_focus=True):
+    """Watched sends in watch-list order, with a cursor entry (the selected send)."""
 
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="sidebar.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="sidebar.up"),
-        Binding("shift+up", "move(-1)", "Move up", show=False, id="sidebar.move_up"),
-        Binding("shift+down", "move(1)", "Move down", show=False, id="sidebar.move_down"),
+    HELP_TITLE: ClassVar[str] = "Sends (sidebar)"
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "send-list--cursor",
+        "send-list--marker",
+        *(f"send-list--{role}" for role in Role if role is not Role.PLAIN),
+    }
+
+    DEFAULT_CSS = """
+    SendList {
+        height: 1fr;
+        overflow-x: hidden;
+        background: $surface;
+        color: $foreground;
+        & > .send-list--cursor {
+            background: $block-cursor-blurred-background;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus > .send-list--cursor {
+            color: $block-cursor-foreground;
+            background: $block-cursor-background;
+            text-style: $block-cursor-text-style;
+        }
+        &:nocolor > .send-list--cursor { text-style: reverse; }
+        & > .send-list--marker { color: $text-accent; }
+        & > .send-list--name { text-style: bold; }
+        & > .send-list--finished { color: $text-success; }
+        & > .send-list--error { color: $text-error; text-style: bold; }
+        & > .send-list--active { color: $text-primary; }
+        & > .send-list--muted { color: $text-muted; }
+        & > .send-list--stale { color: $text-warning; text-style: bold; }
+        & > .send-list--delivered { color: $text-success; }
+        & > .send-list--failed { color: $text-error; }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "down,j", "cursor_down", "Down", show=False, tooltip="Next send", id="sidebar.down"
+        ),
+        Binding("up,k", "cursor_up", "Up", show=False, tooltip="Previous send", id="sidebar.up"),
+        Binding(
+            "pagedown",
+            "cursor_page_down",
+            "Page down",
+            show=False,
+            tooltip="A page of sends down",
+            id="sidebar.page_down",
+        ),
+        Binding(
+            "pageup",
+            "cursor_page_up",
+            "Page up",
+            show=False,
+            tooltip="A page of sends up",
+            id="sidebar.page_up",
+        ),
+        Binding(
+            "home,g", "cursor_first", "First", show=False, tooltip="First send", id="sidebar.first"
+        ),
+        Binding("end,G", "cursor_last", "Last", show=False, tooltip="Last send", id="sidebar.last"),
+        Binding(
+            "enter",
+            "open",
+            "Open",
+            show=False,
+            tooltip="Open the selected send's recipients (focus the grid)",
+            id="sidebar.open",
+        ),
+        Binding(
+            "shift+up",
+            "move(-1)",
+            "Move up",
+            show=False,
+            tooltip="Move up: the selected send swaps with the one above",
+            id="sidebar.move_up",
+        ),
+        Binding(
+            "shift+down",
+            "move(1)",
+            "Move down",
+            show=False,
+            tooltip="Move down: the selected send swaps with the one below",
+            id="sidebar.move_down",
+        ),
     ]
 
-    def __init__(self, *, now: Callable[[], datetime], id: str | None = None) -> None:
-        super().__init__(id=id)
+    class _SidebarMessage(Message):
+        """Knows the sidebar that sent it (for `@on(..., "#sidebar")`), when it has one."""
+
+        def __init__(self, sidebar: SendList | None) -> None:
+            super().__init__()
+            self.sidebar = sidebar
+            self.version = sidebar.version if sidebar is not None else None
+
+        @property
+        def control(self) -> SendList | None:
+            return self.sidebar
+
+        @property
+        def current(self) -> bool:
+            """No `set_entries` since this was sent: its index still means the same entry.
+
+            Messages travel through queues: a rebuild (a watch-list save landing) can come
+            between a key press and its handler. Always True for one built by hand.
+            """
+            return self.sidebar is None or self.version == self.sidebar.version
+
+    class Highlighted(_SidebarMessage):
+        """The user moved the cursor to entry `index` (keys or mouse; never `select()`)."""
+
+        def __init__(self, index: int, sidebar: SendList | None = None) -> None:
+            super().__init__(sidebar)
+            self.index = index
+
+    class Opened(_SidebarMessage):
+        """Enter (or a double click) on entry `index`: the app focuses the grid."""
+
+        def __init__(self, index: int, sidebar: SendList | None = None) -> None:
+            super().__init__(sidebar)
+            self.index = index
+
+    class MoveRequested(_SidebarMessage):
+        """Shift+arrow on the cursor entry: the app reorders the watch list and saves it."""
+
+        def __init__(self, delta: int, sidebar: SendList | None = None) -> None:
+            super().__init__(sidebar)
+            self.delta = delta
+
+    def __init__(
+        self,
+        *,
+        now: Callable[[], datetime],
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
         self._now = now
-        self._texts: dict[str, str] = {}
-        self._states: dict[str, SendState] = {}
-        self._order: list[str] = []
-        self._width_built = 0
+        self._entries: list[tuple[Line, Line]] = []
+        self._cursor: int | None = None
+        self._version = 0
+        self._strips: LRUCache[tuple[int, int, int], Strip] = LRUCache(_CACHE_SIZE)
+        self._strips_size = (0, 0)
+        self._styles_memo: dict[str, Style] = {}
+
+    # ------------------------------------------------------------------ the API
 
     @property
-    def selected_key(self) -> str | None:
-        index = self.highlighted
-        return self._order[index] if index is not None and index < len(self._order) else None
+    def selected(self) -> int | None:
+        """The cursor entry's index; None only when there are no entries."""
+        return self._cursor
 
     @property
-    def entry_width(self) -> int:
-        width = self.scrollable_content_region.width
-        return max(width - 2, 12) if width else 30
+    def entry_count(self) -> int:
+        return len(self._entries)
 
-    def set_sends(self, states: Iterable[SendState], selected: str | None = None) -> None:
-        """Replace every entry (start, add, remove, reorder): rare, so a full rebuild is fine."""
-        self._states = {s.key: s for s in states}
-        self._order = list(self._states)
-        self._rebuild()
-        if self._order:
-            index = self._order.index(selected) if selected in self._order else 0
-            self.highlighted = index
+    @property
+    def version(self) -> int:
+        """Bumped by every `set_entries`: an older message's index may mean another entry."""
+        return self._version
 
-    def _rebuild(self) -> None:
-        width = self.entry_width
+    def set_entries(self, states: Sequence[SendState], selected: int | None) -> None:
+        """Show `states` in this order (start, add, remove, reorder): a full rebuild.
+
+        The cursor goes to `selected` (clamped; the first entry when None). Posts nothing.
+        """
         now = self._now()
-        texts = {key: entry_text(s, now, width) for key, s in self._states.items()}
-        self._texts = {key: text.plain for key, text in texts.items()}
-        highlighted = self.highlighted
-        self.set_options(Option(text, id=key) for key, text in texts.items())
-        if highlighted is not None and highlighted < len(self._order):
-            self.highlighted = highlighted
+        self._entries = [entry_pieces(state, now) for state in states]
+        self._version += 1
+        self._strips.clear()
+        count = len(self._entries)
+        self._cursor = None if count == 0 else max(0, min(selected or 0, count - 1))
+        self.virtual_size = Size(0, count * _LINES_PER_ENTRY)
+        self.refresh()
+        self._scroll_to_cursor()
 
-    def on_resize(self) -> None:
-        if self._order and self._width_built != self.entry_width:
-            self._width_built = self.entry_width
-            self._rebuild()
-
-    def update_state(self, state: SendState) -> bool:
-        """Repaint one entry, only when what it shows changed. True if it repainted."""
-        if state.key not in self._texts:
+    def update_entry(self, index: int, state: SendState) -> bool:
+        """Show a new state for entry `index`; repaint its two lines only if they draw
+        differently at the current width. True if it repainted."""
+        if not 0 <= index < len(self._entries):
             return False
-        self._states[state.key] = state
-        text = entry_text(state, self._now(), self.entry_width)
-        if self._texts[state.key] == text.plain:
+        old, new = self._entries[index], entry_pieces(state, self._now())
+        self._entries[index] = new  # kept even when unchanged here: a wider sidebar shows more
+        if old == new or self._shown(old) == self._shown(new):
             return False
-        self._texts[state.key] = text.plain
-        try:
-            self._repaint_entry(state.key, text)
-        except AttributeError:  # OptionList internals moved: take the slow, safe road
-            self.replace_option_prompt(state.key, text)
+        self._repaint(index)
         return True
 
-    def _repaint_entry(self, key: str, text: Text) -> None:
-        """Swap one entry's prompt and repaint only its two lines.
+    def select(self, index: int) -> None:
+        """Put the cursor on entry `index` (clamped) and scroll it into view. Posts nothing."""
+        self._set_cursor(index)
 
-        `replace_option_prompt` drops every cached line and repaints the whole list: with
-        many in-flight sends that was most of the monitor's CPU and terminal bytes.
-        Entries are always two lines, so nothing else can move.
-        """
-        option = self.get_option(key)
-        option._set_prompt(text)
-        cache = self._option_render_cache
-        for cache_key in [k for k in cache.keys() if k[0] is option]:  # noqa: SIM118 (no __iter__)
-            cache.discard(cache_key)
-        y = self._index_to_line[self.get_option_index(key)] - self.scroll_offset.y
-        if -2 < y < self.size.height:
-            self.refresh(Region(0, y, self.size.width, 2))
+    def entry_plain(self, index: int) -> str:
+        """Entry `index` as shown at the current width, its two lines joined with " | "."""
+        return " | ".join(plain(line) for line in self._shown(self._entries[index]))
 
-    def select_key(self, key: str) -> None:
-        if key in self._order:
-            self.highlighted = self._order.index(key)
+    # ------------------------------------------------------------------ cursor
+
+    def _set_cursor(self, index: int, *, user: bool = False) -> None:
+        count = len(self._entries)
+        if count == 0:
+            return
+        index = max(0, min(index, count - 1))
+        old = self._cursor
+        if index != old:
+            self._cursor = index
+            if old is not None:
+                self._repaint(old)
+            self._repaint(index)
+            if user:
+                self.post_message(self.Highlighted(index, self))
+        self._scroll_to_cursor()
+
+    def _scroll_to_cursor(self) -> None:
+        if self._cursor is None:
+            return
+        top, height = self.scroll_offset.y, self.scrollable_content_region.height
+        first = self._cursor * _LINES_PER_ENTRY
+        if first < top:
+            self.scroll_to(y=first, animate=False)
+        elif height and first + _LINES_PER_ENTRY > top + height:
+            self.scroll_to(y=first + _LINES_PER_ENTRY - height, animate=False)
+
+    def _page(self) -> int:
+        return max(1, self.scrollable_content_region.height // _LINES_PER_ENTRY)
+
+    def action_cursor_down(self) -> None:
+        self._step(1)
+
+    def action_cursor_up(self) -> None:
+        self._step(-1)
+
+    def action_cursor_page_down(self) -> None:
+        self._step(self._page())
+
+    def action_cursor_page_up(self) -> None:
+        self._step(-self._page())
+
+    def action_cursor_first(self) -> None:
+        self._set_cursor(0, user=True)
+
+    def action_cursor_last(self) -> None:
+        self._set_cursor(len(self._entries) - 1, user=True)
+
+    def _step(self, delta: int) -> None:
+        if self._cursor is not None:
+            self._set_cursor(self._cursor + delta, user=True)
+
+    def action_open(self) -> None:
+        if self._cursor is not None:
+            self.post_message(self.Opened(self._cursor, self))
 
     def action_move(self, delta: int) -> None:
-        self.post_message(self.MoveRequested(delta))
+        if self._cursor is not None:
+            self.post_message(self.MoveRequested(delta, self))
 
-    class MoveRequested(Message):
-        """Shift+arrow: the app reorders the watch list and persists it."""
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = (offset.y + self.scroll_offset.y) // _LINES_PER_ENTRY
+        if index < len(self._entries):
+            self._set_cursor(index, user=True)
+            if event.chain >= 2:
+                self.action_open()
 
-        def __init__(self, delta: int) -> None:
-            super().__init__()
-            self.delta = delta
+    def on_resize(self, event: events.Resize) -> None:
+        # Entries (and a cursor) may arrive before the first layout: keep the cursor in view.
+        self.call_after_refresh(self._scroll_to_cursor)
+
+    def on_focus(self, event: events.Focus) -> None:
+        if self._cursor is not None:
+            self._repaint(self._cursor)  # the cursor looks different with the focus
+
+    def on_blur(self, event: events.Blur) -> None:
+        if self._cursor is not None:
+            self._repaint(self._cursor)
+
+    # ------------------------------------------------------------------ rendering
+
+    def _text_width(self) -> int:
+        """Cells for an entry's text: the content less the marker column and a blank one."""
+        return self.scrollable_content_region.width - 2
+
+    def _shown(self, lines: tuple[Line, Line]) -> tuple[Line, ...]:
+        """What `lines` draw at the current width (all of them before the first layout)."""
+        width = self._text_width()
+        return tuple(fit_line(line, width) for line in lines) if width > 0 else lines
+
+    def _repaint(self, index: int) -> None:
+        """Drop entry `index`'s strips and refresh its two lines if they are on screen."""
+        for row in range(_LINES_PER_ENTRY):
+            for state in (_NORMAL, _CURSOR_FOCUSED, _CURSOR_BLURRED):
+                self._strips.discard((index, row, state))
+        y = index * _LINES_PER_ENTRY - self.scroll_offset.y
+        if -_LINES_PER_ENTRY < y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, _LINES_PER_ENTRY))
+
+    def _style(self, name: str) -> Style:
+        """The style of a component class, to add over the base or the cursor fill.
+
+        A partial style drops alpha (`$text-muted` is "auto 60%": it would come out white),
+        so colours and the cursor's background are taken blended over this widget's.
+        """
+        style = self._styles_memo.get(name)
+        if style is None:
+            if name == "base":
+                style = self.rich_style
+            elif name == "cursor":
+                style = self.get_component_rich_style("send-list--cursor")
+            elif name == "cursor-text":  # a cursor colour of its own wins over the roles'
+                partial = self.get_component_rich_style("send-list--cursor", partial=True)
+                cursor = self._style("cursor")
+                style = Style(color=cursor.color) if partial.color is not None else Style()
+            elif name == Role.PLAIN:
+                style = Style()
+            else:
+                component = f"send-list--{name}"
+                style = self.get_component_rich_style(component, partial=True)
+                if style.color is not None:
+                    blended = self.get_component_rich_style(component).color
+                    style += Style(color=blended)
+            self._styles_memo[name] = style
+        return style
+
+    def notify_style_update(self) -> None:
+        """A theme or focus change: colours come from CSS, so every cached strip is stale."""
+        super().notify_style_update()
+        self._styles_memo.clear()
+        self._strips.clear()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self._style("base")
+        index, row = divmod(y + self.scroll_offset.y, _LINES_PER_ENTRY)
+        if index >= len(self._entries):
+            return Strip.blank(width, base)
+        size = (width, self.scrollable_content_region.width)
+        if size != self._strips_size:
+            self._strips.clear()
+            self._strips_size = size
+        state = _NORMAL
+        if index == self._cursor:
+            state = _CURSOR_FOCUSED if self.has_focus else _CURSOR_BLURRED
+        key = (index, row, state)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._render_entry_line(self._entries[index][row], state, base, width)
+            self._strips.set(key, strip)
+        return strip
+
+    def _render_entry_line(self, line: Line, state: int, base: Style, width: int) -> Strip:
+        fill, over = base, Style()
+        if state != _NORMAL:
+            fill, over = base + self._style("cursor"), self._style("cursor-text")
+        marker = Segment(MARKER, base + self._style("marker")) if state else Segment(" ", base)
+        segments = [marker]
+        segments.extend(
+            Segment(piece.text, fill + self._style(piece.role) + over)
+            for piece in fit_line(line, self._text_width())
+        )
+        content = self.scrollable_content_region.width
+        strip = Strip(segments).adjust_cell_length(max(content, 1), fill)
+        return strip.extend_cell_length(width, base) if width > content else strip
