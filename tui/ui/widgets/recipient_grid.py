@@ -13,7 +13,6 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import ClassVar, Final
 
-from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
@@ -33,6 +32,7 @@ from tui.ui.widgets.grid.rows import FILTER_CYCLE, Rows, diff, next_filter
 __all__ = ["FILTER_CYCLE", "HEADERS", "OUTCOME_LABELS", "RecipientGrid", "safe_text"]
 
 _CACHE_SIZE: Final = 1024
+_HEADER: Final = object()  # the header's strip cache key, unlike any row key
 
 
 class RecipientGrid(ScrollView, can_focus=True):
@@ -78,18 +78,19 @@ class RecipientGrid(ScrollView, can_focus=True):
         Binding("f", "cycle_filter", "Filter", id="recipient_grid.filter"),
     ]
 
-    class _RowMessage(Message):
-        def __init__(
-            self, recipient: Recipient, index: int, *, grid: RecipientGrid | None = None
-        ) -> None:
-            super().__init__()
-            self.recipient = recipient
-            self.index = index
-            self.grid = grid
+    class _GridMessage(Message):
+        grid: RecipientGrid | None = None
 
         @property
         def control(self) -> RecipientGrid | None:
             return self.grid
+
+    class _RowMessage(_GridMessage):
+        def __init__(
+            self, recipient: Recipient, index: int, *, grid: RecipientGrid | None = None
+        ) -> None:
+            super().__init__()
+            self.recipient, self.index, self.grid = recipient, index, grid
 
     class Selected(_RowMessage):
         """Enter (or a double click) on a recipient: the app opens its drill-down."""
@@ -97,17 +98,12 @@ class RecipientGrid(ScrollView, can_focus=True):
     class CursorMoved(_RowMessage):
         """The cursor is on a different row or recipient."""
 
-    class FilterChanged(Message):
+    class FilterChanged(_GridMessage):
         """The outcome filter changed (None: every recipient is shown)."""
 
         def __init__(self, outcome: Outcome | None, *, grid: RecipientGrid | None = None) -> None:
             super().__init__()
-            self.outcome = outcome
-            self.grid = grid
-
-        @property
-        def control(self) -> RecipientGrid | None:
-            return self.grid
+            self.outcome, self.grid = outcome, grid
 
     def __init__(
         self,
@@ -126,9 +122,8 @@ class RecipientGrid(ScrollView, can_focus=True):
         self._cursor = 0
         self._announced: tuple[int, str] | None = None
         self._empty_message = "No tracking events yet"
-        self._strips: LRUCache[tuple[object, int, int], Strip] = LRUCache(_CACHE_SIZE)
+        self._strips: LRUCache[tuple[object, int, object], Strip] = LRUCache(_CACHE_SIZE)
         self._strips_width = -1
-        self._header: tuple[tuple[int, Outcome | None], Strip] | None = None
         self._palette_memo: Palette | None = None
 
     # ------------------------------------------------------------------ public API
@@ -239,7 +234,6 @@ class RecipientGrid(ScrollView, can_focus=True):
         self._data = rows
         self._fit_columns(sample(rows.shown), fresh=True)
         self._strips.clear()
-        self._header = None
         self.virtual_size = Size(self._columns.min_width, len(rows.shown) + 1 if rows.shown else 0)
         target = self._cursor if keep is None else rows.index.get(keep.mobile_number, self._cursor)
         self._cursor = -1  # force the cursor bookkeeping below
@@ -251,7 +245,6 @@ class RecipientGrid(ScrollView, can_focus=True):
             return
         data = self._data
         if self._fit_columns(data.shown[i] for i in rows[:WIDEN_SAMPLE]):
-            self._strips.clear()
             self.refresh()
         else:
             for i in rows:
@@ -262,17 +255,15 @@ class RecipientGrid(ScrollView, can_focus=True):
         self._announce()
 
     def _fit_columns(self, rows: Iterable[Recipient], *, fresh: bool = False) -> bool:
-        """Widen the columns to fit `rows` (from the minimum when `fresh`); True if changed.
-
-        Only three cells are measured, on 640 rows at most: see `columns.sample`.
-        """
+        """Widen the columns to fit `rows` (from the minimum when `fresh`); True if changed,
+        and then every drawn line is stale. Three cells are measured, on 640 rows at most."""
         since, today = self._data.since, self._today
         start = Columns(OUTCOME_WIDTH) if fresh else self._columns
         columns = start.widen(measure(r, since.get(r.mobile_number), today) for r in rows)
         if columns == self._columns:
             return False
         self._columns = columns
-        self._header = None
+        self._strips.clear()
         self.virtual_size = Size(columns.min_width, self.virtual_size.height)
         return True
 
@@ -284,17 +275,16 @@ class RecipientGrid(ScrollView, can_focus=True):
 
     def _palette(self) -> Palette:
         if self._palette_memo is None:
-            self._palette_memo = Palette.of(self.rich_style, self._component_style)
+            self._palette_memo = Palette.of(
+                self.rich_style,
+                lambda name: self.get_component_rich_style(f"recipient-grid--{name}", partial=True),
+            )
         return self._palette_memo
-
-    def _component_style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"recipient-grid--{name}", partial=True)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._palette_memo = None
         self._strips.clear()
-        self._header = None
 
     def render_lines(self, crop: Region) -> list[Strip]:
         today = self._clock()
@@ -318,12 +308,15 @@ class RecipientGrid(ScrollView, can_focus=True):
         # Lay the columns out in the area left of the scrollbar; the strip itself spans
         # the whole widget (the scrollbar is drawn over its tail).
         total = max(self.scrollable_content_region.width, self._columns.min_width)
+        if total != self._strips_width:
+            self._strips.clear()
+            self._strips_width = total
         if y == 0:
-            key = (total, data.outcome)
-            if self._header is None or self._header[0] != key:
+            key = (_HEADER, total, data.outcome)
+            strip = self._strips.get(key)
+            if strip is None:
                 line = header_line(palette, self._columns.widths(total), data.outcome, total)
-                self._header = (key, Strip(line, total))
-            strip = self._header[1]
+                self._strips.set(key, strip := Strip(line, total))
         else:
             index = y - 1 + self.scroll_offset.y
             if index >= len(data.shown):
@@ -335,9 +328,6 @@ class RecipientGrid(ScrollView, can_focus=True):
         return strip
 
     def _render_row(self, index: int, total: int, palette: Palette) -> Strip:
-        if total != self._strips_width:
-            self._strips.clear()
-            self._strips_width = total
         state = 0 if index != self._cursor else (1 if self.has_focus else 2)
         cache_key = (self._data.key(index), total, state)
         strip = self._strips.get(cache_key)
