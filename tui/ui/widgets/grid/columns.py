@@ -81,7 +81,7 @@ class Columns:
     @property
     def min_width(self) -> int:
         """The narrowest line: number, outcome, code and since always fit."""
-        return self.needed(frozenset(DROP_ORDER))
+        return _min_width(self)
 
     def hidden(self, total: int) -> frozenset[int]:
         """Columns dropped so a line `total` cells wide still shows the others whole."""
@@ -96,6 +96,12 @@ class Columns:
         """Column widths (0: dropped) for a line `total` cells wide; code and message
         share what the others leave."""
         return _widths(self, total)
+
+
+@lru_cache(maxsize=16)
+def _min_width(columns: Columns) -> int:
+    """Cached: every drawn line asks."""
+    return columns.needed(frozenset(DROP_ORDER))
 
 
 @lru_cache(maxsize=64)

@@ -88,11 +88,18 @@ def empty_line(palette: Palette, text: str, width: int) -> list[Segment]:
 def _join(
     texts: Sequence[str], widths: Sequence[int], styles: Sequence[Style], fill: Style, total: int
 ) -> list[Segment]:
+    """Each text fitted to its column after a gap; the cells are counted, not re-measured."""
     gap = " " * GAP
     segments: list[Segment] = []
+    used = 0
     for column, (text, width, style) in enumerate(zip(texts, widths, styles, strict=True)):
         if width == 0:
             continue
         segments.append(Segment(gap, fill))
         segments.append(Segment(fit(text, width, right=column == EVENTS), style))
-    return Segment.adjust_line_length(segments, total, fill)
+        used += GAP + width
+    if used > total:  # narrower than the columns' minimum: cut
+        return Segment.adjust_line_length(segments, total, fill)
+    if used < total:
+        segments.append(Segment(" " * (total - used), fill))
+    return segments

@@ -67,10 +67,8 @@ def draws_alike(old: Recipient, new: Recipient) -> bool:
     the event count and the last event.)"""
     if old is new:
         return True
-    if old.outcome_code != new.outcome_code or old.outcome is not new.outcome:
-        return False
-    if len(old.events) != len(new.events):
-        return False
+    if old.outcome_code != new.outcome_code or len(old.events) != len(new.events):
+        return False  # (the outcome follows from the code)
     return not old.events or old.events[-1] == new.events[-1]
 
 
