@@ -1,6 +1,10 @@
-"""The grid's column layout without an app: bounded sample, caps, narrow grids."""
+"""The grid's column layout without an app; and what the pure grid parts may import."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +19,7 @@ from tui.ui.widgets.grid.columns import (
     sample,
 )
 
+ROOT = Path(__file__).resolve().parent.parent
 FRESH = Columns(outcome=11)  # "✓ delivered"
 MEASURED = FRESH.widen([(11, 34, 8)])  # a 4504 code name is 34 cells: capped
 
@@ -79,3 +84,17 @@ def test_every_total_is_filled_exactly_while_the_message_shows(columns: Columns)
         else:
             assert line_length(widths) <= total, total
         assert widths == columns.widths(total), "the same answer every time"
+
+
+def test_the_grid_parts_load_no_textual_and_rows_and_columns_no_rich() -> None:
+    code = (
+        "import sys; import tui.ui.widgets.grid.rows, tui.ui.widgets.grid.columns;"
+        "first = {m.split('.')[0] for m in sys.modules} & {'textual', 'rich'};"
+        "import tui.ui.widgets.grid.cells, tui.ui.widgets.grid.lines;"
+        "then = {m.split('.')[0] for m in sys.modules} & {'textual', 'rich'};"
+        "print(sorted(first), sorted(then))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.split() == ["[]", "['rich']"]
