@@ -584,7 +584,7 @@ async def test_a_callers_positions_index_the_rows_and_are_never_changed() -> Non
         snapshot = dict(positions)
         grid.set_data(data, positions=positions)
         await pilot.pause()
-        assert grid._index is positions
+        assert grid.rows.index is positions
         assert grid.move_to_number(number(700)) and grid.cursor_row == 700
         grown = [*data, *(recipient(i, 3001) for i in range(1_000, 1_010))]
         grid.set_data(grown, changed={number(1_005)}, in_place=True)  # no positions
@@ -599,12 +599,12 @@ async def test_positions_are_ignored_when_they_do_not_index_the_shown_rows() -> 
         grid = app.grid
         data = mixed(100)
         grid.set_data(data, positions={number(0): 0})  # wrong length: not for these rows
-        assert grid._index == positions_of(data)
+        assert grid.rows.index == positions_of(data)
         grid.set_filter(Outcome.FAILED)
         positions = positions_of(data)
         grid.set_data(list(data), positions=positions)
-        assert grid._index is not positions, "the filtered rows have their own index"
+        assert grid.rows.index is not positions, "the filtered rows have their own index"
         assert grid.move_to_number(number(5)) and grid.recipient_at(grid.cursor_row) == data[5]
         grid.set_filter(None)
-        assert grid._index is positions, "back to all rows: the caller's index again"
+        assert grid.rows.index is positions, "back to all rows: the caller's index again"
         await pilot.pause()

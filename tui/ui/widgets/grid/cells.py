@@ -1,0 +1,98 @@
+"""A row's cell texts, made safe, measured and fitted to their columns.
+
+Everything a server sends (numbers, codes, carrier messages) passes `safe_text` here,
+so it is drawn as literal text: it can neither inject terminal escape sequences nor
+break the layout. Rich is used only to count terminal cells.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Final
+
+from rich.cells import cell_len, set_cell_size
+
+from tui.core.api import codes
+from tui.core.api.codes import Outcome
+from tui.core.api.model import Recipient, TrackingEvent
+from tui.core.glyphs import OUTCOME_WORDS
+from tui.core.text import safe_text
+from tui.core.timefmt import fmt_short
+
+__all__ = [
+    "OUTCOME_LABELS",
+    "OUTCOME_WIDTH",
+    "Cells",
+    "carrier_text",
+    "cells",
+    "code_text",
+    "fit",
+    "measure",
+]
+
+OUTCOME_LABELS: Final[Mapping[Outcome, str]] = OUTCOME_WORDS
+"""Outcome word and symbol: the grid never relies on colour alone."""
+
+OUTCOME_WIDTH: Final = max(cell_len(label) for label in OUTCOME_LABELS.values())
+
+Cells = tuple[str, str, str, str, str, str]
+"""Number, outcome, status code, last carrier message, events, since."""
+
+
+def code_text(recipient: Recipient) -> str:
+    """The status code and its name, or what the entry has instead."""
+    info = codes.describe(recipient.outcome_code)
+    if info is not None:
+        return f"{info.code} {info.name}"
+    if recipient.outcome_code is not None:
+        return f"{recipient.outcome_code} unlisted code"
+    if not recipient.events:
+        return "no status"
+    return recipient.outcome_label  # old-shape entry: raw statusCode / message
+
+
+def carrier_text(event: TrackingEvent | None) -> str:
+    """The carrier's message and description, without placeholders or repeats."""
+    if event is None:
+        return ""
+    parts: list[str] = []
+    for part in (event.message, event.description):
+        if part and part.strip() and part.strip().upper() != "NA" and part not in parts:
+            parts.append(part.strip())
+    return " · ".join(parts)
+
+
+def cells(recipient: Recipient, since: datetime | None, today: date) -> Cells:
+    """The six cell texts of a row, already made safe (the only per-row text work)."""
+    last = recipient.events[-1] if recipient.events else None
+    return (
+        safe_text(recipient.mobile_number),
+        OUTCOME_LABELS[recipient.outcome],
+        safe_text(code_text(recipient)),
+        safe_text(carrier_text(last)),
+        str(len(recipient.events)),
+        fmt_short(since, today),
+    )
+
+
+def measure(recipient: Recipient, since: datetime | None, today: date) -> tuple[int, int, int]:
+    """Cell widths of the number, code and since texts: the columns that size to fit."""
+    return (
+        cell_len(safe_text(recipient.mobile_number)),
+        cell_len(safe_text(code_text(recipient))),
+        cell_len(fmt_short(since, today)),
+    )
+
+
+def fit(text: str, width: int, right: bool = False) -> str:
+    """`text` padded or cut (with an ellipsis) to exactly `width` cells."""
+    if width <= 0:
+        return ""
+    length = cell_len(text)
+    if length > width:
+        return set_cell_size(text, width - 1) + "…"
+    if length == width:
+        return text
+    pad = " " * (width - length)
+    return pad + text if right else text + pad
