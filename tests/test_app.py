@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from msgspec import structs
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -986,3 +987,51 @@ async def test_a_send_whose_profile_is_gone_shows_why_and_the_rest_works(env: En
         await until(pilot, lambda: "not configured" in screen(app), "the error on screen")
         assert has_data(app, good.key)
         assert app.is_running
+
+
+# --------------------------------------------------------------------------- keys
+
+
+async def test_the_readme_key_table_is_the_bindings(env: Env) -> None:
+    """The table is generated from the bindings; nothing in the README is hand-listed."""
+    from tui.ui.keys import markdown_table
+
+    app = env.app()
+    async with running(app) as pilot:
+        await pilot.pause()
+        table = markdown_table(app, app.help_sections())
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    assert table in readme, f"README.md's key table should be:\n{table}"
+    ids = [line.rsplit("`", 2)[-2] for line in table.splitlines()[2:]]
+    assert len(ids) == len(set(ids)), "every binding has its own id"
+    for expected in (
+        "app.quit",
+        "monitor.refresh",
+        "sidebar.move_up",
+        "grid.filter",
+        "recipient.copy",
+    ):
+        assert expected in ids
+
+
+async def test_keymap_remaps_by_id_and_help_shows_it_and_bad_ids_are_named(env: Env) -> None:
+    keymap = {"monitor.refresh": "f5", "monitor.pauze": "x"}
+    env.config = structs.replace(env.config, keymap=keymap)
+    send = env.send("Keyed", 5)
+    env.sim.advance(600)
+    env.watch(send)
+    app = env.app()
+    async with running(app, WIDE, notifications=True) as pilot:
+        await until(pilot, lambda: has_data(app, send.key), "the first read")
+        await until(pilot, lambda: "'monitor.pauze' is not a key" in screen(app), "the warning")
+        assert "you mean 'monitor.pause'?" in screen(app)
+        before = deliveries(env)
+        await pilot.press("r")  # no longer refresh
+        await pilot.pause()
+        assert deliveries(env) == before
+        await pilot.press("f5")
+        await until(pilot, lambda: deliveries(env) > before, "f5 refreshes")
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help")
+        help_text = screen(app)
+        assert "f5" in help_text and "Read the selected send now" in help_text

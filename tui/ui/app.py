@@ -118,7 +118,7 @@ class SendwatchApp(App[None]):
             )
         if self.banner:
             self.notify(self.banner, title="sendwatch", timeout=8, markup=False)
-        problems = keymap_problems(self.keymap, binding_ids(self._sections()))
+        problems = keymap_problems(self.keymap, binding_ids(self.help_sections()))
         if problems:
             self.notify("\n".join(problems), severity="warning", timeout=15, markup=False)
 
@@ -152,12 +152,13 @@ class SendwatchApp(App[None]):
                 self.watchlist.select(key)
 
     # ---- help ------------------------------------------------------------------------
-    def _sections(self) -> list[tuple[str, list[Binding]]]:
+    def help_sections(self) -> list[tuple[str, list[Binding]]]:
+        """Every key, by where it works, with the keymap applied (for `?` and the README)."""
         screens = [self.monitor, RecipientScreen()]
         return help_sections(self, screens, self.keymap)
 
     def action_help(self) -> None:
         if self._help is None:  # built once: the keys never change while running
-            self._help = HelpScreen(self._sections())
+            self._help = HelpScreen(self.help_sections())
             self.install_screen(self._help, name="help")
         self.push_screen("help")

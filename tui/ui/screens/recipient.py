@@ -88,10 +88,16 @@ class RecipientScreen(Screen[None]):
     HELP_TITLE: ClassVar[str] = "Recipient details"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="recipient.back"),
-        Binding("n", "step(1)", "Next", id="recipient.next"),
-        Binding("p", "step(-1)", "Previous", id="recipient.previous"),
-        Binding("c", "copy_number", "Copy number", id="recipient.copy"),
+        Binding("escape", "back", "Back", tooltip="Back to the send", id="recipient.back"),
+        Binding("n", "step(1)", "Next", tooltip="Next recipient", id="recipient.next"),
+        Binding("p", "step(-1)", "Previous", tooltip="Previous recipient", id="recipient.previous"),
+        Binding(
+            "c",
+            "copy_number",
+            "Copy number",
+            tooltip="Copy the number to the clipboard",
+            id="recipient.copy",
+        ),
     ]
 
     DEFAULT_CSS = """

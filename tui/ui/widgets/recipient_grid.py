@@ -68,16 +68,68 @@ class RecipientGrid(ScrollView, can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False, id="recipient_grid.cursor_up"),
-        Binding("down,j", "cursor_down", "Down", show=False, id="recipient_grid.cursor_down"),
-        Binding("pageup", "cursor_page_up", "Page up", show=False, id="recipient_grid.page_up"),
         Binding(
-            "pagedown", "cursor_page_down", "Page down", show=False, id="recipient_grid.page_down"
+            "up,k",
+            "cursor_up",
+            "Up",
+            show=False,
+            tooltip="Previous recipient",
+            id="grid.up",
         ),
-        Binding("home,g", "cursor_first", "First", show=False, id="recipient_grid.first"),
-        Binding("end,G", "cursor_last", "Last", show=False, id="recipient_grid.last"),
-        Binding("enter", "select", "Open", id="recipient_grid.select"),
-        Binding("f", "cycle_filter", "Filter", id="recipient_grid.filter"),
+        Binding(
+            "down,j",
+            "cursor_down",
+            "Down",
+            show=False,
+            tooltip="Next recipient",
+            id="grid.down",
+        ),
+        Binding(
+            "pageup",
+            "cursor_page_up",
+            "Page up",
+            show=False,
+            tooltip="A page of recipients up",
+            id="grid.page_up",
+        ),
+        Binding(
+            "pagedown",
+            "cursor_page_down",
+            "Page down",
+            show=False,
+            tooltip="A page of recipients down",
+            id="grid.page_down",
+        ),
+        Binding(
+            "home,g",
+            "cursor_first",
+            "First",
+            show=False,
+            tooltip="First recipient",
+            id="grid.first",
+        ),
+        Binding(
+            "end,G",
+            "cursor_last",
+            "Last",
+            show=False,
+            tooltip="Last recipient",
+            id="grid.last",
+        ),
+        Binding(
+            "enter",
+            "select",
+            "Open",
+            tooltip="Open this recipient: its events, its outcome and why",
+            id="grid.open",
+        ),
+        Binding(
+            "f",
+            "cycle_filter",
+            "Filter",
+            tooltip="Show one outcome only: failed, pending, delivered, unknown, then all",
+            id="grid.filter",
+        ),
     ]
 
     class _GridMessage(Message):
