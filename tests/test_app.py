@@ -28,6 +28,7 @@ from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
+from tests.clocks import ManualClock, drive, settle, tick
 from tui.cli import launch
 from tui.cli.demo import DEMO_PROFILE, DEMO_SECRET_ENV, demo_config
 from tui.core.api.model import SendKind
@@ -92,11 +93,15 @@ class Env:
         assert watchlist.load() == []
         return watchlist
 
-    def app(self, *, now: Callable[[], datetime] | None = None) -> SendwatchApp:
+    def app(
+        self, *, now: Callable[[], datetime] | None = None, clock: ManualClock | None = None
+    ) -> SendwatchApp:
         """A fresh app instance on these files, as `sendwatch` would start it."""
         history = History(self.history_path)
         self.histories.append(history)
         extra: dict[str, Any] = {} if now is None else {"now": now}
+        if clock is not None:
+            extra["clock"] = clock
         return SendwatchApp(self.config, self.load(), history=history, **extra)
 
 
@@ -489,15 +494,15 @@ async def test_a_watch_list_held_by_another_window_does_not_freeze_the_screen(
         assert held.wait(timeout=5)
         ticks = 0
 
-        async def tick() -> None:
+        async def count_ticks() -> None:
             nonlocal ticks
             while True:
                 await asyncio.sleep(0.01)
                 ticks += 1
 
-        ticker = asyncio.create_task(tick())
+        ticker = asyncio.create_task(count_ticks())
         await pilot.press("shift+down")
-        await asyncio.sleep(0.3)
+        await until(pilot, lambda: ticks >= 10, "ten ticks while the write waits")
         assert ticks >= 10, "the event loop ran while the write waited for the lock"
         assert sidebar_keys(app) == [a.key, b.key], "nothing moved before it is saved"
         release.set()  # within LOCK_TIMEOUT: the write goes through
@@ -552,30 +557,35 @@ async def test_r_reads_now_even_when_paused_and_p_pauses_and_resumes(env: Env) -
     send = env.send("Running", 50)
     env.sim.advance(6)  # Started, and time is frozen: it would be polled forever
     env.watch(send)
-    app = env.app()
+    clock = ManualClock()  # polls happen only when the test lets time pass
+    app = env.app(clock=clock)
+    step = app.refresher.interval
     async with running(app) as pilot:
-        await until(pilot, lambda: has_data(app, send.key), "the first read")
+        await drive(clock, app.refresher, lambda: has_data(app, send.key), "a read", step=step)
         assert app.sub_title.endswith("live")
-        await until(pilot, lambda: deliveries(env) >= 3, "polling")
+        await drive(clock, app.refresher, lambda: deliveries(env) >= 3, "polling", step=step)
 
         await pilot.press("p")
         assert app.refresher.paused
         assert "paused" in app.sub_title
-        await pilot.pause(0.3)  # a read in flight when pausing may still land
+        await settle(app.refresher)  # a read in flight when pausing may still land
         before = deliveries(env)
-        await pilot.pause(0.5)  # ten refresh intervals
+        await tick(clock, app.refresher, 10 * step, step)  # ten refresh intervals
         assert deliveries(env) == before, "paused, yet the sends are still polled"
 
         await pilot.press("r")
-        await until(pilot, lambda: deliveries(env) == before + 1, "the manual read")
-        await pilot.pause(0.3)
+        await settle(app.refresher)
+        assert deliveries(env) == before + 1, "the manual read"
+        await tick(clock, app.refresher, 6 * step, step)
         assert deliveries(env) == before + 1, "r must read once, not resume polling"
         assert "paused" in app.sub_title
 
         await pilot.press("p")
         assert not app.refresher.paused
         assert app.sub_title.endswith("live")
-        await until(pilot, lambda: deliveries(env) >= before + 4, "polling again")
+        await drive(
+            clock, app.refresher, lambda: deliveries(env) >= before + 4, "polling", step=step
+        )
 
 
 async def test_t_shows_marketing_cloud_time_and_back(env: Env) -> None:
@@ -709,7 +719,7 @@ async def test_drilldown_opens_the_right_recipient_and_monitor_keys_are_inert(en
         for word in ("Add", "Remove", "Refresh", "Pause"):
             assert word not in footer, footer
         await pilot.press("a", "d", "u", "e", "r")
-        await pilot.pause(0.3)
+        await settle(app.refresher)  # a read that r started would be over by now
         assert isinstance(app.screen, RecipientScreen)
         assert deliveries(env) == before, "r read a send from the drill-down"
         assert keys_on_disk(env) == [send.key]

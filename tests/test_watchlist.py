@@ -302,7 +302,8 @@ def test_lock_held_by_another_process_gives_a_clear_error(
     assert tokens(wl) == ["a", "b"]
 
 
-def test_a_brief_lock_is_waited_for(path: Path) -> None:
+def test_a_brief_lock_is_waited_for(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(safe_write, "LOCK_TIMEOUT", 60.0)  # a loaded machine waits longer
     wl = loaded(path)
     released = threading.Event()
 
