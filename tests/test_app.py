@@ -99,10 +99,8 @@ class Env:
         """A fresh app instance on these files, as `sendwatch` would start it."""
         history = History(self.history_path)
         self.histories.append(history)
-        extra: dict[str, Any] = {} if now is None else {"now": now}
-        if clock is not None:
-            extra["clock"] = clock
-        return SendwatchApp(self.config, self.load(), history=history, **extra)
+        clock = clock or ManualClock(start=now() if now else datetime.now(UTC))
+        return SendwatchApp(self.config, self.load(), history=history, clock=clock)
 
 
 @pytest.fixture
@@ -144,13 +142,21 @@ async def running(
 async def until(
     pilot: Pilot[None], ready: Callable[[], object], what: str, timeout: float = TIMEOUT
 ) -> None:
-    """Let the app run until `ready()` is true; fail with `what` and the screen if never."""
+    """Let the app run until `ready()` is true; fail with `what` and the screen if never.
+
+    The app's clock moves one poll interval whenever the refresher is quiet, so polls
+    happen at the pace of the test, never behind its back; `timeout` (real seconds)
+    only bounds a test that is broken.
+    """
+    app = pilot.app
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not ready():
         if loop.time() > deadline:
-            pytest.fail(f"timed out waiting for {what}; the screen shows:\n{screen(pilot.app)}")
-        await pilot.pause(0.05)
+            pytest.fail(f"timed out waiting for {what}; the screen shows:\n{screen(app)}")
+        if isinstance(app.clock, ManualClock) and app.refresher.quiet():
+            app.clock.advance(app.refresher.interval)
+        await pilot.pause(0.01)
 
 
 # --------------------------------------------------------------------------- reading
@@ -817,14 +823,14 @@ async def test_a_send_finishing_while_watched_shows_a_toast(env: Env) -> None:
 async def test_a_restart_keeps_the_observed_progression(env: Env) -> None:
     send = env.send("Progress", 20)
     env.watch(send)
-    clock = [datetime(2020, 3, 4, 10, 0, 0, tzinfo=UTC)]
-    app = env.app(now=lambda: clock[0])
+    clock = ManualClock(start=datetime(2020, 3, 4, 10, 0, 0, tzinfo=UTC))
+    app = env.app(clock=clock)
     async with running(app) as pilot:
         await until(pilot, lambda: steps(app)[0].startswith("● New"), "New")
         for n, (seconds, word) in enumerate(
             [(2.5, "Queuing"), (3.0, "Started"), (120.0, "Finished")], start=1
         ):
-            clock[0] = clock[0] + timedelta(minutes=1)
+            clock.advance(60)
             env.sim.advance(seconds)
             await until(pilot, lambda i=n: not steps(app)[i].startswith("○"), word)  # type: ignore[misc]
         seen = steps(app)
