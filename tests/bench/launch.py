@@ -16,7 +16,9 @@ Method:
 - One warm-up launch of each (not counted), then N of each (5, or 3 with --quick),
   interleaved A, B, A, B... so a change in machine load falls on both alike.
 - Figure: delta = median(A) - median(B). Target: <= 2 x json.loads(the big body) + 0.3 s,
-  with `json.loads` timed in this process on the same bytes (median of 5, gc first).
+  with `json.loads` timed in this process on the same bytes, gc first: 5 times before
+  the launches and once after each A/B pair, so the reference sees the same machine load
+  as the launches (the machine is shared); the median of them all.
 - For information: A and B with their spread, the median of the paired differences, how
   busy the machine was (from /proc/stat, and how much of it was other processes), and A
   launched again on a home whose history already holds the big read (nothing new to
@@ -224,7 +226,7 @@ def _breakdown(data: dict[str, Any], scene: Scene) -> tuple[list[Step], dict[str
     add("token fetch", _first(spans, "token fetch"))
     fetch = add("big: fetch (all)", _first(spans, "fetch", send=token))
     after = fetch["t0"] if fetch else 0.0
-    add("big: transfer + join", _first(spans, "transfer + join", bytes=size))
+    transfer = add("big: transfer + join", _first(spans, "transfer + join", bytes=size))
     parse = add("big: parse", _first(spans, "parse", bytes=size))
     done = parse["t1"] if parse else after
 
@@ -270,6 +272,7 @@ def _breakdown(data: dict[str, Any], scene: Scene) -> tuple[list[Step], dict[str
         "painted": data["painted"] - spawn,
         "fetch": after - spawn,
         "frame": (frame["t1"] - spawn) if frame else float("nan"),
+        "path": (frame["t1"] - transfer["t0"]) if frame and transfer else float("nan"),
         "history_done": (history_done - spawn) if history_done else float("nan"),
         "gc_loop": gc_loop,
         "gc_other": gc_other,
@@ -383,8 +386,7 @@ def run(quick: bool) -> list[Figure]:
             f"{numbers:,} numbers so far of {BIG_RECIPIENTS:,} (sim advanced {advance:.0f} s)"
         )
         loads = _json_loads(body)
-        j = median(loads)
-        log(f"launch: json.loads median {ms(j)} ({_spread(loads)}); {loadavg()}")
+        log(f"launch: json.loads median {ms(median(loads))} ({_spread(loads)}); {loadavg()}")
 
         for big_first in (True, False):
             took = _launch(scene, big_first)
@@ -395,8 +397,13 @@ def run(quick: bool) -> list[Figure]:
         for i in range(n):
             a.append(_launch(scene, True))
             b.append(_launch(scene, False))
-            log(f"launch: {i + 1}/{n}: A (big first) {ms(a[-1])}, B (small first) {ms(b[-1])}")
+            loads += _json_loads(body, 1)  # the reference, under the same load as the launches
+            log(
+                f"launch: {i + 1}/{n}: A (big first) {ms(a[-1])}, B (small first) {ms(b[-1])}, "
+                f"json.loads {ms(loads[-1])}"
+            )
         cpu = Cpu.since(cpu_start)
+        j = median(loads)
         log(f"launch: during the launches, {cpu.describe()}")
 
         runs: list[list[Step]] = []
@@ -411,8 +418,11 @@ def run(quick: bool) -> list[Figure]:
                 runs.append(steps_)
                 summaries.append(summary)
                 log(
-                    f"launch: probe {i + 1}/{probes}: grid frame {ms(summary['frame'])}, "
-                    f"history done {ms(summary['history_done'])}"
+                    f"launch: probe {i + 1}/{probes}: grid frame {ms(summary['frame'])} "
+                    f"({ms(summary['path'])} after the transfer began), history saved "
+                    f"{ms(summary['history_done'])}; GC {ms(summary['gc_loop'])} on the loop, "
+                    f"{ms(summary['gc_other'])} elsewhere; {summary['stalls']:.0f} loop stalls "
+                    f"> 50 ms ({ms(summary['stalled'])})"
                 )
             # The last probe's home now holds the big send's history: launch it again.
             for _ in range(n):
@@ -473,11 +483,12 @@ def run(quick: bool) -> list[Figure]:
             ms(j),
             "(reference)",
             None,
-            f"median of 5, {_spread(loads)}",
+            f"median of {len(loads)} (5 before the launches, one after each pair), "
+            f"{_spread(loads)}",
         ),
         Figure(
-            "launch: big read, probe breakdown",
-            part("big: fetch (all)"),
+            "launch: big read, transfer start -> grid frame",
+            ms(median([s["path"] for s in summaries])),
             "(information)",
             None,
             f"median of {probes} probe launches: transfer {part('big: transfer + join')}, "
