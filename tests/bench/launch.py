@@ -22,7 +22,7 @@ Method:
 - For information: A and B with their spread, the median of the paired differences, how
   busy the machine was (from /proc/stat, and how much of it was other processes), and A
   launched again on a home whose history already holds the big read (nothing new to
-  record, 32,000 rows to read back), against the same B.
+  record, 32,000 rows to read back), against B launches interleaved with those.
 - Breakdown: `launch_probe.py` (the real app with timers around each step of a read, a
   GC callback and a `LoopWatchdog`) launched with the big send first, 3 times (1 with
   --quick); the table of steps (median start after spawn, median duration, thread,
@@ -167,6 +167,7 @@ class Step:
     took: float
     thread: str
     blocks: str
+    cpu: float | None = None  # the thread's CPU time (a function run in one thread only)
 
 
 def _blocks(span: dict[str, Any]) -> tuple[str, str]:
@@ -174,7 +175,7 @@ def _blocks(span: dict[str, Any]) -> tuple[str, str]:
         return "loop (awaits)", "no: awaits (its sync parts run on the loop)"
     if span["thread"] == LOOP:
         return "loop", "YES: runs on the loop"
-    return span["thread"], "no: worker thread (shares the GIL)"
+    return span["thread"], "no: a worker thread (competes for the GIL)"
 
 
 def _first(spans: list[dict[str, Any]], what: str, **match: Any) -> dict[str, Any] | None:
@@ -205,7 +206,8 @@ def _breakdown(data: dict[str, Any], scene: Scene) -> tuple[list[Step], dict[str
     def add(name: str, span: dict[str, Any] | None) -> dict[str, Any] | None:
         if span is not None:
             thread, blocks = _blocks(span)
-            steps.append(Step(name, span["t0"] - spawn, span["t1"] - span["t0"], thread, blocks))
+            took = span["t1"] - span["t0"]
+            steps.append(Step(name, span["t0"] - spawn, took, thread, blocks, span.get("cpu")))
         return span
 
     def between(name: str, a: float | None, b: float | None, thread: str, blocks: str) -> None:
@@ -312,17 +314,22 @@ def _steps_table(runs: list[list[Step]]) -> str:
         for step in steps:
             if step.name not in names:
                 names.append(step.name)
-    lines = [f"{'step':42} {'at ms':>8} {'ms':>8}  {'thread':16} blocks the loop?"]
+    lines = [
+        f"{'step':40} {'at ms':>7} {'ms':>7} {'(min..max)':>11} {'cpu ms':>7}  "
+        f"{'thread':14} blocks the loop?"
+    ]
     for name in names:
         found = [st for steps in runs for st in steps if st.name == name]
         first = found[0]
         at = median([st.at for st in found]) * 1000
         took = median([st.took for st in found]) * 1000
-        spread = ""
-        if len(found) > 1:
-            lo, hi = min(st.took for st in found), max(st.took for st in found)
-            spread = f" ({lo * 1000:.0f}..{hi * 1000:.0f})"
-        lines.append(f"{name:42} {at:8.0f} {took:8.1f}  {first.thread:16} {first.blocks}{spread}")
+        lo, hi = min(st.took for st in found) * 1000, max(st.took for st in found) * 1000
+        cpus = [st.cpu for st in found if st.cpu is not None]
+        cpu = f"{median(cpus) * 1000:7.1f}" if cpus else f"{'-':>7}"
+        lines.append(
+            f"{name:40} {at:7.0f} {took:7.1f} {f'({lo:.0f}..{hi:.0f})':>11} {cpu}  "
+            f"{first.thread:14} {first.blocks}"
+        )
     return "\n".join(lines)
 
 
@@ -425,9 +432,14 @@ def run(quick: bool) -> list[Figure]:
                     f"> 50 ms ({ms(summary['stalled'])})"
                 )
             # The last probe's home now holds the big send's history: launch it again.
-            for _ in range(n):
+            again_b: list[float] = []
+            for _ in range(n):  # paired with B launches of their own: the load drifts
                 relaunch.append(_launch(scene, True, home))
-            log(f"launch: A again with its history kept: {', '.join(ms(t) for t in relaunch)}")
+                again_b.append(_launch(scene, False))
+            log(
+                f"launch: A again with its history kept: {', '.join(ms(t) for t in relaunch)}; "
+                f"B beside them: {', '.join(ms(t) for t in again_b)}"
+            )
         log(
             "launch: the big send's first read, probe launches (median of "
             f"{probes}; times after spawn):\n" + _steps_table(runs)
@@ -436,7 +448,7 @@ def run(quick: bool) -> list[Figure]:
     limit = 2 * j + 0.3
     paired = median([x - y for x, y in zip(a, b, strict=True)])
     first = [s["frame"] < s["history_done"] for s in summaries]
-    again = median(relaunch) - median(b)
+    again = median(relaunch) - median(again_b)
     log(f"launch: delta {ms(delta)} (target {ms(limit)}); {loadavg()}")
 
     def part(name: str) -> str:
@@ -502,8 +514,9 @@ def run(quick: bool) -> list[Figure]:
             ms(again),
             "(information)",
             None,
-            f"a second launch of the same home (nothing new to record): median of {n}, "
-            f"{_spread(relaunch)}",
+            f"the last probe's home launched again (its history holds the big read, nothing "
+            f"new to record), interleaved with B launches: median of {n}, A again "
+            f"{_spread(relaunch)}, B {_spread(again_b)}",
         ),
     ]
 
