@@ -1,6 +1,6 @@
 """sendwatch's benchmark suite (issue 4): `python -m tests.bench [NAME...] [--quick]`.
 
-Each group (`start`, `large`, `scroll`, `refresh`, `keys`, `memory`, `many`, `idle`) is a
+Each group (`start`, `launch`, `large`, `scroll`, `refresh`, `keys`, `memory`, `many`, `idle`) is a
 module with a `run(quick) -> list[Figure]` and its method in the module docstring. The
 runner starts every group in a fresh interpreter, so no group's memory, caches or garbage
 collector state leak into another, and prints one table at the end.

@@ -16,7 +16,7 @@ from typing import Any
 
 from tests.bench import MARK, ROOT, Figure
 
-GROUPS = ("start", "large", "scroll", "refresh", "keys", "memory", "many", "idle")
+GROUPS = ("start", "launch", "large", "scroll", "refresh", "keys", "memory", "many", "idle")
 TIMEOUT = 1800
 
 
