@@ -178,8 +178,8 @@ def instrument() -> None:
     def published(self: Any, slot: Any, state: Any) -> dict[str, Any]:
         return state_of(state)
 
-    def digest_of(self: Any, slot: Any, previous: Any, delivery: Any, *_: Any) -> dict[str, Any]:
-        return {"send": slot.state.key, "rows": len(delivery.recipients)}
+    def digest_of(previous: Any, delivery: Any, *_: Any) -> dict[str, Any]:
+        return {"rows": len(delivery.recipients)}
 
     def key_arg(self: Any, key: str, *_: Any, **__: Any) -> dict[str, Any]:
         return {"send": key}
@@ -193,16 +193,16 @@ def instrument() -> None:
     patch(client_mod.SmsClient, "fetch", "fetch", token_of_fetch)
     patch(client_mod.SmsClient, "_exchange", "transfer + join", result=exchanged)
     patch(client_mod, "parse_delivery_bytes", "parse", body_size)
-    patch(refresher_mod.Refresher, "_digest", "digest", digest_of)
+    patch(refresher_mod, "_digest", "digest", digest_of)
     patch(refresher_mod, "changed_numbers", "digest: changed_numbers")
     patch(refresher_mod, "kept_in_place", "digest: kept_in_place")
     patch(History, "record_status", "history: record_status", key_arg)
     patch(History, "record_outcomes", "history: record_outcomes", outcomes_of)
-    patch(History, "current_since", "history: current_since", key_arg)
+    patch(History, "current", "history: current", key_arg)
     patch(History, "status_observations", "history: status_observations", key_arg)
     patch(History, "prune", "history: prune")
     patch(refresher_mod.Refresher, "_publish", "publish", published)
-    patch(SendList, "update_state", "app: send_list.update_state", widget_state)
+    patch(SendList, "update_entry", "app: send_list.update_entry")
     patch(SendDetail, "show", "app: detail.show", widget_state)
     patch(RecipientGrid, "set_data", "app: grid.set_data", rows_of)
     patch(App, "_display", "frame to driver")
