@@ -11,15 +11,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.examples import NEW_SHAPE, SEED_BODY
-from tui.core.api import model
+from tui.core.api import parse
 from tui.core.api.codes import STANDARD_CODES, Outcome, is_final, outcome_of
 from tui.core.api.errors import BadResponse
-from tui.core.api.model import (
-    MC_TZ,
-    Phase,
-    parse_delivery,
-    parse_delivery_bytes,
-)
+from tui.core.api.model import MC_TZ, Phase
+from tui.core.api.parse import parse_delivery, parse_delivery_bytes
 
 
 def test_seed_example_parses_as_the_issue_says() -> None:
@@ -208,7 +204,7 @@ def test_a_big_body_is_read_in_slices_with_the_same_result(monkeypatch: pytest.M
             yield piece
 
     monkeypatch.setattr(chunked, "_slices", spy)
-    sliced = model._parse_in_slices(body, None)
+    sliced = parse._parse_in_slices(body, None)
     assert sliced is not None and len(seen) > 10, "it really went slice by slice"
     assert sliced == parse_delivery(json.loads(body))
 
@@ -231,12 +227,12 @@ def test_odd_bodies_read_exactly_as_a_whole_decode(
     from tui.core.api import chunked
 
     monkeypatch.setattr(chunked, "SLICE_BYTES", 64)
-    monkeypatch.setattr(model, "SLICE_BYTES", 0)
+    monkeypatch.setattr(parse, "SLICE_BYTES", 0)
     assert parse_delivery_bytes(body) == parse_delivery(json.loads(body))
 
 
 def test_a_broken_big_body_is_still_a_bad_response(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(model, "SLICE_BYTES", 0)
+    monkeypatch.setattr(parse, "SLICE_BYTES", 0)
     body = _big_body(_entries(20))
     with pytest.raises(BadResponse):
         parse_delivery_bytes(body[:-30] + b"}")
@@ -321,12 +317,12 @@ def test_the_collector_is_off_during_a_parse_and_back_after_any_outcome() -> Non
 def test_overlapping_parses_in_two_threads_leave_the_collector_on() -> None:
     gate = threading.Barrier(2)
 
-    def parse() -> None:
-        with model._gc_paused():
+    def read() -> None:
+        with parse._gc_paused():
             gate.wait(timeout=5)  # both inside at once
             parse_delivery({"status": "Started", "tracking": []})
 
-    threads = [threading.Thread(target=parse) for _ in range(2)]
+    threads = [threading.Thread(target=read) for _ in range(2)]
     for t in threads:
         t.start()
     for t in threads:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from textual.app import App, ComposeResult
 from textual.strip import Strip
 
-from tui.core.api.model import parse_delivery
+from tui.core.api.parse import parse_delivery
 from tui.core.state import SendState
 from tui.core.store.watchlist import WatchedSend
 from tui.ui.widgets.send_list import SendList

@@ -45,7 +45,7 @@ from tests.bench import (
 
 async def _chain(body: bytes) -> tuple[float, float, float, int]:
     """(parse, set_data, paint) seconds and render_line calls, in a fresh app."""
-    from tui.core.api.model import parse_delivery_bytes
+    from tui.core.api.parse import parse_delivery_bytes
     from tui.ui.widgets.recipient_grid import RecipientGrid
 
     app = grid_app_class()()
@@ -68,7 +68,7 @@ async def _chain(body: bytes) -> tuple[float, float, float, int]:
 
 
 def _cells(body: bytes) -> list[tuple[str, ...]]:
-    from tui.core.api.model import parse_delivery_bytes
+    from tui.core.api.parse import parse_delivery_bytes
     from tui.ui.widgets.recipient_grid import RecipientGrid
 
     grid = RecipientGrid()

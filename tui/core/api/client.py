@@ -46,7 +46,8 @@ from tui.core.api.errors import (
     redact,
 )
 from tui.core.api.ids import check_id, path_segment
-from tui.core.api.model import Delivery, SendKind, parse_delivery_bytes
+from tui.core.api.model import Delivery, SendKind
+from tui.core.api.parse import parse_delivery_bytes
 from tui.core.store.config import Profile
 
 log = logging.getLogger("sendwatch.client")
