@@ -219,6 +219,13 @@ def test_a_big_body_is_read_in_slices_with_the_same_result(monkeypatch: pytest.M
         json.dumps({"tracking": _entries(50), "status": "Finished"}).encode(),
         _big_body([{"mobileNumber": "1", "message": [{"a": 1}, {"b": 2}]}, *_entries(50)]),
         b'{"status": "New", "tracking": [], "tracking": [{"mobileNumber": "9"}]}',
+        # \f and \v are not JSON whitespace: json.loads refuses these, so must the slices
+        b'{"status": "New", "tracking": ['
+        + b"}\x0c,".join(
+            b'{"mobileNumber": "%d", "message": "%s"' % (i, b"x" * 64) for i in range(9)
+        )
+        + b"}]}",
+        b'{"status": "New", "tracking"\x0b:[{"mobileNumber": "1"}]}',
     ],
 )
 def test_odd_bodies_read_exactly_as_a_whole_decode(
@@ -228,7 +235,15 @@ def test_odd_bodies_read_exactly_as_a_whole_decode(
 
     monkeypatch.setattr(chunked, "SLICE_BYTES", 64)
     monkeypatch.setattr(parse, "SLICE_BYTES", 0)
-    assert parse_delivery_bytes(body) == parse_delivery(json.loads(body))
+    try:
+        expected: object = parse_delivery(json.loads(body))
+    except ValueError:
+        expected = BadResponse
+    try:
+        got: object = parse_delivery_bytes(body)
+    except BadResponse:
+        got = BadResponse
+    assert got == expected
 
 
 def test_a_broken_big_body_is_still_a_bad_response(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,8 +17,11 @@ from typing import Any
 
 SLICE_BYTES = 1 << 20
 
-_TRACKING = re.compile(rb'"tracking"\s*:\s*\[')
-_BETWEEN_ENTRIES = re.compile(rb"\}\s*,\s*\{")
+# JSON whitespace only: `\s` also matches \f and \v, which would be cut out of a body that
+# `json.loads` refuses, and the slices would be read where the whole body is not.
+_WS = rb"[ \t\n\r]*"
+_TRACKING = re.compile(rb'"tracking"' + _WS + b":" + _WS + rb"\[")
+_BETWEEN_ENTRIES = re.compile(rb"\}" + _WS + b"," + _WS + rb"\{")
 
 
 def split_tracking(body: bytes) -> tuple[dict[str, Any], Iterator[bytes]] | None:
