@@ -442,6 +442,26 @@ def test_documented_shapes_never_take_the_tolerant_path(
     parse_delivery_bytes(body)
 
 
+def test_values_never_seen_are_learnt_and_too_many_stay_plain(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tui.core.api import chunked, entries
+
+    monkeypatch.setattr(chunked, "SLICE_BYTES", 256)
+    monkeypatch.setattr(entries, "_values", [set() for _ in entries.EVENT_FIELDS])
+    monkeypatch.setattr(entries, "_known", None)
+    tame = _entries(200)
+    wild = [{**e, "message": f"id {i}"} for i, e in enumerate(_entries(400))]
+    for tracking in (tame, tame, wild, wild, tame):
+        body = _big_body(tracking)
+        assert parse_delivery_bytes(body) == parse_delivery(json.loads(body))
+    status_codes, messages = entries._values[0], entries._values[1]
+    assert status_codes == {"200"} and messages is None, "message had 400 values"
+    (first,) = entries.decode(b'[{"mobileNumber":"1","statusCode":"200"}]')
+    (second,) = entries.decode(b'[{"mobileNumber":"2","statusCode":"200"}]')
+    assert first.status_code is second.status_code, "a known value is one string"
+
+
 @pytest.mark.parametrize("frames", [0, 7, 60, "thread"])
 def test_nesting_too_deep_for_the_whole_body_is_too_deep_for_a_slice(
     frames: int | str, monkeypatch: pytest.MonkeyPatch

@@ -2,10 +2,10 @@
 
 Well-formed tracking entries (the five documented keys, text or null) are decoded by
 msgspec straight into untracked structs (entries.py), a ~1 MB slice at a time
-(chunked.py), with no dict per entry. A slice msgspec refuses (a number where text
-belongs, an unknown key, a non-object, invalid UTF-8...) goes through `json.loads` and
-the tolerant reader instead, and a body that is not the plain shape is decoded whole:
-the result is the same Delivery either way.
+(chunked.py), with no dict and few new strings per entry. A slice msgspec refuses (a
+number where text belongs, an unknown key, a non-object, invalid UTF-8...) goes through
+`json.loads` and the tolerant reader instead, and a body that is not the plain shape is
+decoded whole: the result is the same Delivery either way.
 """
 
 from __future__ import annotations
