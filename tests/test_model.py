@@ -5,21 +5,18 @@ from __future__ import annotations
 import gc
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 
 from tests.examples import NEW_SHAPE, SEED_BODY
-from tui.core.api import model
+from tui.core.api import parse
 from tui.core.api.codes import STANDARD_CODES, Outcome, is_final, outcome_of
 from tui.core.api.errors import BadResponse
-from tui.core.api.model import (
-    MC_TZ,
-    Phase,
-    parse_delivery,
-    parse_delivery_bytes,
-)
+from tui.core.api.model import MC_TZ, Delivery, Phase
+from tui.core.api.parse import parse_delivery, parse_delivery_bytes
 
 
 def test_seed_example_parses_as_the_issue_says() -> None:
@@ -208,7 +205,7 @@ def test_a_big_body_is_read_in_slices_with_the_same_result(monkeypatch: pytest.M
             yield piece
 
     monkeypatch.setattr(chunked, "_slices", spy)
-    sliced = model._parse_in_slices(body, None)
+    sliced = parse._parse_in_slices(body, None)
     assert sliced is not None and len(seen) > 10, "it really went slice by slice"
     assert sliced == parse_delivery(json.loads(body))
 
@@ -223,6 +220,13 @@ def test_a_big_body_is_read_in_slices_with_the_same_result(monkeypatch: pytest.M
         json.dumps({"tracking": _entries(50), "status": "Finished"}).encode(),
         _big_body([{"mobileNumber": "1", "message": [{"a": 1}, {"b": 2}]}, *_entries(50)]),
         b'{"status": "New", "tracking": [], "tracking": [{"mobileNumber": "9"}]}',
+        # \f and \v are not JSON whitespace: json.loads refuses these, so must the slices
+        b'{"status": "New", "tracking": ['
+        + b"}\x0c,".join(
+            b'{"mobileNumber": "%d", "message": "%s"' % (i, b"x" * 64) for i in range(9)
+        )
+        + b"}]}",
+        b'{"status": "New", "tracking"\x0b:[{"mobileNumber": "1"}]}',
     ],
 )
 def test_odd_bodies_read_exactly_as_a_whole_decode(
@@ -231,12 +235,18 @@ def test_odd_bodies_read_exactly_as_a_whole_decode(
     from tui.core.api import chunked
 
     monkeypatch.setattr(chunked, "SLICE_BYTES", 64)
-    monkeypatch.setattr(model, "SLICE_BYTES", 0)
-    assert parse_delivery_bytes(body) == parse_delivery(json.loads(body))
+    try:
+        expected: object = parse_delivery(json.loads(body))
+    except ValueError:
+        expected = BadResponse
+    try:
+        got: object = parse_delivery_bytes(body)
+    except BadResponse:
+        got = BadResponse
+    assert got == expected
 
 
-def test_a_broken_big_body_is_still_a_bad_response(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(model, "SLICE_BYTES", 0)
+def test_a_broken_big_body_is_still_a_bad_response() -> None:
     body = _big_body(_entries(20))
     with pytest.raises(BadResponse):
         parse_delivery_bytes(body[:-30] + b"}")
@@ -321,12 +331,12 @@ def test_the_collector_is_off_during_a_parse_and_back_after_any_outcome() -> Non
 def test_overlapping_parses_in_two_threads_leave_the_collector_on() -> None:
     gate = threading.Barrier(2)
 
-    def parse() -> None:
-        with model._gc_paused():
+    def read() -> None:
+        with parse._gc_paused():
             gate.wait(timeout=5)  # both inside at once
             parse_delivery({"status": "Started", "tracking": []})
 
-    threads = [threading.Thread(target=parse) for _ in range(2)]
+    threads = [threading.Thread(target=read) for _ in range(2)]
     for t in threads:
         t.start()
     for t in threads:
@@ -343,3 +353,143 @@ def test_values_that_compare_equal_are_still_different_statuses() -> None:
     d = parse_delivery({"status": "Started", "tracking": tracking})
     assert [r.events[0].standard_code for r in d.recipients] == [None, 1, 1, 1, None, None]
     assert [r.events[0].status_code for r in d.recipients] == ["True", "1", "1.0", "1", None, None]
+
+
+# ---------------------------------------------------------------- fast path = tolerant path
+
+
+def _dumped(tracking: object, **head: object) -> bytes:
+    return json.dumps({"status": "Started", **head, "tracking": tracking}).encode()
+
+
+_OLD = {"mobileNumber": "15555555510", "statusCode": "20", "message": "NA"}
+# Bodies msgspec decodes (the documented shapes, however incomplete)...
+WELL_FORMED: list[bytes] = [
+    SEED_BODY,
+    json.dumps(NEW_SHAPE).encode(),
+    json.dumps(NEW_SHAPE, indent=2).encode(),
+    _dumped([*json.loads(json.dumps(NEW_SHAPE))["tracking"], _OLD, {**_OLD, "mobileNumber": "2"}]),
+    _dumped([]),
+    _dumped([], count="12"),
+    _dumped(_entries(40), count=" 40 ", completeDate=None),
+    _dumped(_entries(5), completeDate="", createDate="2026-11-26T10:00:00.6"),
+    _dumped([{"mobileNumber": "1", "statusCode": None, "message": "x"}, {"mobileNumber": ""}]),
+    _dumped([{"mobileNumber": None}, {}, {"message": "no number"}]),
+    _dumped([{"mobileNumber": "1", "message": 'Zustellung \u00fcber \U0001f4e8 "q" \\ /'}]),
+    b'{"status":"Started","tracking":[{"mobileNumber":"1","message":"a","message":"b"}]}',
+    b'{"status":"Started","tracking":[{"mobile\\u004eumber":"1","message":"\\u00e9"}]}',
+    b'{"status":"Started","tracking":[{"mobileNumber":"1"}\r\n ,\t{"mobileNumber":"2"}] }',
+]
+# ...and bodies it refuses, in whole or in one slice, which the tolerant path reads.
+ODD: list[bytes] = [
+    _dumped([{"mobileNumber": 15555555510, "statusCode": 200, "standardStatusCode": 4000}]),
+    _dumped([{"mobileNumber": "1", "standardStatusCode": v} for v in (True, 1, 1.0, "1", [1])]),
+    _dumped([{"mobileNumber": "1", "message": {"nested": True}}, "nonsense", None, 7]),
+    _dumped([{"mobileNumber": "1", "statusCode": "200", "carrier": "new field"}]),
+    _dumped([*_entries(30), {"mobileNumber": "9", "message": ["a"]}, *_entries(30)]),
+    _dumped(_entries(3), count=10**30),
+    _dumped(_entries(3), count=1.0, message=["x"], completeDate=5),
+    b'{"status":"Started","tracking":[{"mobileNumber":"1","message":"\\ud800"}]}',
+    b'{"status":"Started","tracking":[{"mobileNumber":"1","x":NaN,"y":1e999}]}',
+    b'{"status":"Started","tracking":[{"mobileNumber":"1","message":"\xed\xa0\x80"}]}',
+    b'\xef\xbb\xbf{"status":"Started","tracking":[{"mobileNumber":"1"}]}',
+    b'{"tracking":[{"mobileNumber":"1"}],"status":"Finished"}',
+    b'{"status":"New","tracking":[],"tracking":[{"mobileNumber":"9"}]}',
+    b'{"status":"New","tracking":null}',
+    b'{"status":"New"}',
+    # what json.loads refuses must stay a BadResponse, however the slices look
+    b'{"status":"Started","tracking":[{"mobileNumber":"1","x":"\xff"}]}',
+    b'{"status":"Started","tracking":[{"mobileNumber":"1"}\x0c,{"mobileNumber":"2"}]}',
+    b'{"status":"Started","tracking"\x0b:[{"mobileNumber":"1"}]}',
+    b'{"status":"Started","tracking":[{"mobileNumber":"1","x":' + b"[" * 995 + b"]" * 995 + b"}]}",
+    b'{"status":"Started","tracking":[{"mobileNumber":"1"},]}',
+    b'{"status":"Started","tracking":[{"mobileNumber":"1"}]',
+    b"<html>Bad gateway</html>",
+]
+
+
+def _read(parse_it: Callable[[], Delivery]) -> tuple[object, ...]:
+    """What a parse gives, so that two can be compared: a Delivery and its index, or the
+    error; positions are not part of Delivery's equality."""
+    try:
+        d = parse_it()
+    except BadResponse as exc:
+        return ("BadResponse", str(exc))
+    return (d, dict(d.positions), [type(e) for r in d.recipients for e in r.events])
+
+
+@pytest.mark.parametrize("slice_bytes", [1 << 20, 64])
+@pytest.mark.parametrize("body", WELL_FORMED + ODD)
+def test_every_path_gives_the_tolerant_result(
+    body: bytes, slice_bytes: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.core.api import chunked
+
+    monkeypatch.setattr(chunked, "SLICE_BYTES", slice_bytes)
+    expected = _read(lambda: parse_delivery(parse._decode(body)))
+    assert _read(lambda: parse_delivery_bytes(body)) == expected
+    assert _read(lambda: parse_delivery_bytes(body)) == expected, "again, values now known"
+
+
+@pytest.mark.parametrize("body", WELL_FORMED)
+def test_documented_shapes_never_take_the_tolerant_path(
+    body: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object) -> None:
+        raise AssertionError("the tolerant reader ran")
+
+    monkeypatch.setattr(parse._TrackingReader, "feed", refuse)
+    parse_delivery_bytes(body)
+
+
+def test_values_never_seen_are_learnt_and_too_many_stay_plain(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tui.core.api import chunked, entries
+
+    monkeypatch.setattr(chunked, "SLICE_BYTES", 256)
+    monkeypatch.setattr(entries, "_values", [set() for _ in entries.EVENT_FIELDS])
+    monkeypatch.setattr(entries, "_known", None)
+    tame = _entries(200)
+    wild = [{**e, "message": f"id {i}"} for i, e in enumerate(_entries(400))]
+    for tracking in (tame, tame, wild, wild, tame):
+        body = _big_body(tracking)
+        assert parse_delivery_bytes(body) == parse_delivery(json.loads(body))
+    status_codes, messages = entries._values[0], entries._values[1]
+    assert status_codes == {"200"} and messages is None, "message had 400 values"
+    (first,) = entries.decode(b'[{"mobileNumber":"1","statusCode":"200"}]')
+    (second,) = entries.decode(b'[{"mobileNumber":"2","statusCode":"200"}]')
+    assert first.status_code is second.status_code, "a known value is one string"
+
+
+@pytest.mark.parametrize("frames", [0, 7, 60, "thread"])
+def test_nesting_too_deep_for_the_whole_body_is_too_deep_for_a_slice(
+    frames: int | str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """json.loads refuses nesting by the depth of the stack as well as of the JSON: read
+    bare, a slice (shallower than in the body) was accepted at depths where the whole
+    body was refused, and gave a Delivery for a BadResponse."""
+
+    def body(depth: int) -> bytes:
+        deep = b"[" * depth + b"]" * depth
+        return b'{"status":"Started","tracking":[{"mobileNumber":"1","x":' + deep + b"}]}"
+
+    def read_all(extra: int) -> list[tuple[object, ...]]:
+        if extra:
+            return read_all(extra - 1)
+        return [_read(partial(parse_delivery_bytes, body(d))) for d in range(1, 1001)]
+
+    def run() -> list[tuple[object, ...]]:
+        if frames != "thread":
+            return read_all(int(frames))
+        result: list[list[tuple[object, ...]]] = []
+        worker = threading.Thread(target=lambda: result.append(read_all(0)))
+        worker.start()
+        worker.join()
+        return result[0]
+
+    sliced = run()
+    monkeypatch.setattr(parse, "_parse_in_slices", lambda body, previous: None)
+    whole = run()
+    assert sliced == whole
+    assert sliced[0] != sliced[-1], "the range spans the depth json.loads refuses"

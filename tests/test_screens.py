@@ -24,7 +24,8 @@ from tests.snapshot_apps.screens_app import (
     recipient_app,
     recipients,
 )
-from tui.core.api.model import SendKind, parse_delivery
+from tui.core.api.model import SendKind
+from tui.core.api.parse import parse_delivery
 from tui.core.store.history import HistoryError
 from tui.core.store.watchlist import WatchedSend, send_key
 from tui.ui.screens.add_send import AddSendResult, AddSendScreen

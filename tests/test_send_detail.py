@@ -12,7 +12,7 @@ from textual.geometry import Region
 from textual.widgets import Static
 
 from tui.core.api.errors import SendwatchError
-from tui.core.api.model import parse_delivery
+from tui.core.api.parse import parse_delivery
 from tui.core.state import SendState
 from tui.core.store.watchlist import WatchedSend
 from tui.ui.widgets.send_detail import (

@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.strip import Strip
 
 from tui.core.api.errors import SendwatchError
-from tui.core.api.model import parse_delivery
+from tui.core.api.parse import parse_delivery
 from tui.core.state import SendState
 from tui.core.store.watchlist import WatchedSend
 from tui.ui.widgets.send_entry import MORE, Piece, Role, entry_pieces, fit_line, plain

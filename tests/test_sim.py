@@ -13,7 +13,8 @@ import httpx
 import pytest
 
 from tui.core.api.errors import InvalidTokenId, UnexpectedServerError, from_error_messages
-from tui.core.api.model import SendKind, parse_delivery_bytes
+from tui.core.api.model import SendKind
+from tui.core.api.parse import parse_delivery_bytes
 from tui.sim import Fault, Simulator
 
 CREDS = {

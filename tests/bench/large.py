@@ -9,7 +9,9 @@ Method:
   the grid: `parse_delivery_bytes(body)` -> `grid.set_data(recipients)` -> frame (see
   `FrameProbe`). Median of 3 runs, a fresh app each (a second `set_data` of equal rows
   would rightly paint nothing). The parse / set_data / paint split is reported too.
-- Target 1: chain <= 2 x json.loads + 100 ms.
+- Target 1: chain <= 1.0 x json.loads + 100 ms.
+- Tolerant parse, for reference: `parse_delivery(json.loads(body))`, the path a body
+  msgspec refuses takes (and the only path before msgspec), median of 3 like the chain.
 - Stock DataTable: a `DataTable` with the same six columns, fed the same rows' cells as
   plain strings (what the grid would show), timed from `add_rows` to its first frame. It
   takes several seconds, so it runs ONCE (not a median), in the same process and run.
@@ -45,7 +47,7 @@ from tests.bench import (
 
 async def _chain(body: bytes) -> tuple[float, float, float, int]:
     """(parse, set_data, paint) seconds and render_line calls, in a fresh app."""
-    from tui.core.api.model import parse_delivery_bytes
+    from tui.core.api.parse import parse_delivery_bytes
     from tui.ui.widgets.recipient_grid import RecipientGrid
 
     app = grid_app_class()()
@@ -68,7 +70,7 @@ async def _chain(body: bytes) -> tuple[float, float, float, int]:
 
 
 def _cells(body: bytes) -> list[tuple[str, ...]]:
-    from tui.core.api.model import parse_delivery_bytes
+    from tui.core.api.parse import parse_delivery_bytes
     from tui.ui.widgets.recipient_grid import RecipientGrid
 
     grid = RecipientGrid()
@@ -103,6 +105,8 @@ async def _datatable(rows: list[tuple[str, ...]]) -> tuple[float, float]:
 
 
 def run(quick: bool) -> list[Figure]:
+    from tui.core.api.parse import parse_delivery
+
     log("large: building the 100,000-recipient body")
     body = large_body(100_000)
     events = body.count(b'"mobileNumber"')
@@ -125,7 +129,16 @@ def run(quick: bool) -> list[Figure]:
     parse = median([r[0] for r in runs])
     set_data = median([r[1] for r in runs])
     paint = median([r[2] for r in runs])
-    limit = 2 * j + 0.1
+    limit = j + 0.1
+
+    tolerant = []
+    for _ in range(3):
+        gc.collect()
+        t = time.perf_counter()
+        parse_delivery(json.loads(body))
+        tolerant.append(time.perf_counter() - t)
+    slow = median(tolerant)
+    log(f"large: tolerant parse median {ms(slow)} ({slow / j:.2f} x json.loads)")
 
     log("large: stock DataTable with the same rows (one run)")
     rows = _cells(body)
@@ -140,10 +153,10 @@ def run(quick: bool) -> list[Figure]:
         Figure(
             "large: bytes -> first painted grid (100k rcpt)",
             ms(chain),
-            f"<= 2 x json.loads + 100 ms = {ms(limit)}",
+            f"<= 1.0 x json.loads + 100 ms = {ms(limit)}",
             chain <= limit,
-            f"median of 3; parse {ms(parse)}, set_data {ms(set_data)}, paint {ms(paint)}; "
-            f"body {len(body) / 1e6:.1f} MB, {events:,} events",
+            f"median of 3; parse {ms(parse)} ({parse / j:.2f} x json.loads), set_data "
+            f"{ms(set_data)}, paint {ms(paint)}; body {len(body) / 1e6:.1f} MB, {events:,} events",
         ),
         Figure(
             "large: json.loads of the same body",
@@ -151,6 +164,13 @@ def run(quick: bool) -> list[Figure]:
             "(reference)",
             None,
             "median of 5",
+        ),
+        Figure(
+            "large: tolerant parse (json.loads + reader)",
+            ms(slow),
+            "(reference)",
+            None,
+            f"median of 3, {slow / j:.2f} x json.loads; bodies msgspec refuses take this path",
         ),
         Figure(
             "large: stock DataTable add_rows + first paint",

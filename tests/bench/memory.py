@@ -43,7 +43,7 @@ MB = 1e6
 
 
 def _parsed(body: bytes) -> tuple[float, int, float, Any]:
-    from tui.core.api.model import parse_delivery_bytes
+    from tui.core.api.parse import parse_delivery_bytes
 
     gc.collect()
     tracemalloc.start()

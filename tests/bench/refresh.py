@@ -68,7 +68,8 @@ from tests.bench.pty_app import PtyApp
 
 def _stepped(body: bytes, k: int) -> Any:
     """A fresh parse with one extra Delivered event for every recipient i % 100 < k."""
-    from tui.core.api.model import Recipient, TrackingEvent, count_outcomes, parse_delivery_bytes
+    from tui.core.api.model import Recipient, TrackingEvent, count_outcomes
+    from tui.core.api.parse import parse_delivery_bytes
 
     delivery = parse_delivery_bytes(body)
     if k == 0:

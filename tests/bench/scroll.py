@@ -58,7 +58,7 @@ async def _scroll(recipients: Sequence[Any], presses: int) -> list[float]:
 
 def run(quick: bool) -> list[Figure]:
     log("scroll: building the 100,000-recipient body")
-    from tui.core.api.model import parse_delivery_bytes
+    from tui.core.api.parse import parse_delivery_bytes
 
     recipients = parse_delivery_bytes(large_body(100_000)).recipients
     presses = 15 if quick else 30

@@ -15,7 +15,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
-from tui.core.api.model import Recipient, parse_delivery
+from tui.core.api.model import Recipient
+from tui.core.api.parse import parse_delivery
 
 HOSTILE = "\x1b[31m[bold]x[/bold]\u202e"
 

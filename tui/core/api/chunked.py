@@ -1,11 +1,12 @@
-"""Decode a big Deliveries body a slice of `tracking` at a time.
+"""Cut a Deliveries body into its head and ~1 MB slices of `tracking`.
 
-`json.loads` holds the GIL for its whole run: on a 44 MB body that froze the UI thread
-for ~200 ms even though parsing ran in a worker. Decoding the tracking array in ~1 MB
-slices lets the event loop run between slices, and only one slice of raw dicts is
-alive at once. Any slice boundary that falls where it should not (inside a string or a
-nested value) makes that slice invalid JSON, and the caller falls back to a plain
-`json.loads` of the whole body, so the result is never different, only faster.
+A decoder holds the GIL for its whole run: `json.loads` of a 44 MB body froze the UI
+thread for ~200 ms even though parsing ran in a worker, and msgspec's ~120 ms would too.
+Decoding the tracking array in ~1 MB slices lets the event loop run between slices, and
+only one slice of raw entries is alive at once. Any slice boundary that falls where it
+should not (inside a string or a nested value) makes that slice invalid JSON, and the
+caller falls back to a plain `json.loads` of the whole body, so the result is never
+different, only faster.
 """
 
 from __future__ import annotations
@@ -17,8 +18,11 @@ from typing import Any
 
 SLICE_BYTES = 1 << 20
 
-_TRACKING = re.compile(rb'"tracking"\s*:\s*\[')
-_BETWEEN_ENTRIES = re.compile(rb"\}\s*,\s*\{")
+# JSON whitespace only: `\s` also matches \f and \v, which would be cut out of a body that
+# `json.loads` refuses, and the slices would be read where the whole body is not.
+_WS = rb"[ \t\n\r]*"
+_TRACKING = re.compile(rb'"tracking"' + _WS + b":" + _WS + rb"\[")
+_BETWEEN_ENTRIES = re.compile(rb"\}" + _WS + b"," + _WS + rb"\{")
 
 
 def split_tracking(body: bytes) -> tuple[dict[str, Any], Iterator[bytes]] | None:
@@ -41,11 +45,16 @@ def split_tracking(body: bytes) -> tuple[dict[str, Any], Iterator[bytes]] | None
 
 
 def _slices(body: bytes, start: int, end: int) -> Iterator[bytes]:
-    """`[entry, …]` pieces of about SLICE_BYTES, cut only between two entries."""
+    """`[entry, …]` pieces of about SLICE_BYTES, cut only between two entries.
+
+    Joined from a memoryview: one copy of the body, not three (`b"[" + body[a:b] + b"]"`
+    copied the 44 MB body three times: 39 ms, now 17).
+    """
+    view = memoryview(body)
     while start < end:
         cut = _BETWEEN_ENTRIES.search(body, min(start + SLICE_BYTES, end), end)
+        stop = end if cut is None else cut.start() + 1
+        yield b"".join((b"[", view[start:stop], b"]"))
         if cut is None:
-            yield b"[" + body[start:end] + b"]"
             return
-        yield b"[" + body[start : cut.start() + 1] + b"]"
         start = cut.end() - 1

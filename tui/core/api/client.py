@@ -40,7 +40,8 @@ from tui.core.api.http import (
     server_text,
 )
 from tui.core.api.ids import check_id, path_segment
-from tui.core.api.model import Delivery, SendKind, parse_delivery_bytes
+from tui.core.api.model import Delivery, SendKind
+from tui.core.api.parse import parse_delivery_bytes
 from tui.core.api.profile import Profile
 from tui.core.api.retry import CLIENT_RETRIES, RetryPolicy
 
