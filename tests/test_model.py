@@ -13,7 +13,7 @@ import pytest
 
 from tests.examples import NEW_SHAPE, SEED_BODY
 from tui.core.api import parse
-from tui.core.api.codes import STANDARD_CODES, Outcome, is_final, outcome_of
+from tui.core.api.codes import STANDARD_CODES, Outcome, outcome_of
 from tui.core.api.errors import BadResponse
 from tui.core.api.model import MC_TZ, Delivery, Phase
 from tui.core.api.parse import parse_delivery, parse_delivery_bytes
@@ -162,9 +162,9 @@ def test_repeated_strings_are_shared() -> None:
 
 def test_code_table_matches_api_md() -> None:
     assert len(STANDARD_CODES) == 20
-    assert outcome_of(4000) is Outcome.DELIVERED and is_final(4000)
-    assert outcome_of(2000) is Outcome.DELIVERED and is_final(2000)
-    assert outcome_of(3001) is Outcome.PENDING and not is_final(3001)
+    assert outcome_of(4000) is Outcome.DELIVERED
+    assert outcome_of(2000) is Outcome.DELIVERED
+    assert outcome_of(3001) is Outcome.PENDING
     assert all(outcome_of(c) is Outcome.FAILED for c in (1500, 2502, 2600, 4500, 4505))
     assert outcome_of(None) is Outcome.UNKNOWN and outcome_of(1234) is Outcome.UNKNOWN
 

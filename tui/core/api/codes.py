@@ -1,7 +1,7 @@
 """The standard SMS status codes (`standardStatusCode`) and what each means for a recipient.
 
-Source: Marketing Cloud's SMS status code guide (docs/api.md §3). Which codes are final is
-partly inferred there; we treat 4xxx, 2000 and the 15xx/25xx/26xx failures as final.
+Source: Marketing Cloud's SMS status code guide (docs/api.md §3). A recipient's outcome is
+the highest code seen; polling stops on the job's status, never on a recipient's code.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ class StatusCode:
     name: str
     meaning: str
     outcome: Outcome
-    final: bool
 
 
 _D, _F, _P, _U = Outcome.DELIVERED, Outcome.FAILED, Outcome.PENDING, Outcome.UNKNOWN
@@ -33,44 +32,38 @@ _D, _F, _P, _U = Outcome.DELIVERED, Outcome.FAILED, Outcome.PENDING, Outcome.UNK
 STANDARD_CODES: dict[int, StatusCode] = {
     c.code: c
     for c in (
-        StatusCode(1000, "QueuedToSfmcSendService", "Queued in Marketing Cloud", _P, False),
-        StatusCode(1500, "QueueFailureToSfmcSendService", "Could not be queued", _F, True),
-        StatusCode(1501, "ValidationError", "Failed validation before sending", _F, True),
+        StatusCode(1000, "QueuedToSfmcSendService", "Queued in Marketing Cloud", _P),
+        StatusCode(1500, "QueueFailureToSfmcSendService", "Could not be queued", _F),
+        StatusCode(1501, "ValidationError", "Failed validation before sending", _F),
         StatusCode(
             2000,
             "DeliveredToAggregator",
             "Handed to the aggregator (final for shared codes)",
             _D,
-            True,
         ),
-        StatusCode(2500, "FailedToAggregator", "The aggregator refused it", _F, True),
-        StatusCode(2501, "UnknownToAggregator", "The aggregator gave no clear answer", _U, True),
+        StatusCode(2500, "FailedToAggregator", "The aggregator refused it", _F),
+        StatusCode(2501, "UnknownToAggregator", "The aggregator gave no clear answer", _U),
         StatusCode(
             2502,
             "FailedToAggregatorDueToInvalidDestinationAddress",
             "The aggregator rejected the number",
             _F,
-            True,
         ),
-        StatusCode(2600, "ThrottledToAggregator", "Throttled; retries exhausted", _F, True),
+        StatusCode(2600, "ThrottledToAggregator", "Throttled; retries exhausted", _F),
+        StatusCode(2601, "SocketExceptionToAggregator", "Connection to aggregator failed", _F),
+        StatusCode(3000, "Enroute", "On its way to the carrier", _P),
+        StatusCode(3001, "SentToCarrier", "Sent to the carrier", _P),
+        StatusCode(3002, "AcceptedByCarrier", "Accepted by the carrier", _P),
+        StatusCode(3400, "Unknown", "The carrier's answer is unknown", _U),
+        StatusCode(4000, "Delivered", "Delivered to the handset", _D),
+        StatusCode(4500, "Undeliverable", "The carrier could not deliver it", _F),
+        StatusCode(4501, "Expired", "Expired before it could be delivered", _F),
+        StatusCode(4502, "Deleted", "Deleted by the carrier", _F),
+        StatusCode(4503, "Rejected", "Rejected by the carrier (spam, loop or billing)", _F),
         StatusCode(
-            2601, "SocketExceptionToAggregator", "Connection to aggregator failed", _F, True
+            4504, "FailedDueToUnknownSubscriber", "The carrier does not know the number", _F
         ),
-        StatusCode(3000, "Enroute", "On its way to the carrier", _P, False),
-        StatusCode(3001, "SentToCarrier", "Sent to the carrier", _P, False),
-        StatusCode(3002, "AcceptedByCarrier", "Accepted by the carrier", _P, False),
-        StatusCode(3400, "Unknown", "The carrier's answer is unknown", _U, False),
-        StatusCode(4000, "Delivered", "Delivered to the handset", _D, True),
-        StatusCode(4500, "Undeliverable", "The carrier could not deliver it", _F, True),
-        StatusCode(4501, "Expired", "Expired before it could be delivered", _F, True),
-        StatusCode(4502, "Deleted", "Deleted by the carrier", _F, True),
-        StatusCode(4503, "Rejected", "Rejected by the carrier (spam, loop or billing)", _F, True),
-        StatusCode(
-            4504, "FailedDueToUnknownSubscriber", "The carrier does not know the number", _F, True
-        ),
-        StatusCode(
-            4505, "FailedDueToInvalidDestinationAddress", "The number is not valid", _F, True
-        ),
+        StatusCode(4505, "FailedDueToInvalidDestinationAddress", "The number is not valid", _F),
     )
 }
 
@@ -83,11 +76,6 @@ def describe(code: int | None) -> StatusCode | None:
 def outcome_of(code: int | None) -> Outcome:
     entry = describe(code)
     return entry.outcome if entry else Outcome.UNKNOWN
-
-
-def is_final(code: int | None) -> bool:
-    entry = describe(code)
-    return entry.final if entry else False
 
 
 def code_label(value: int | str | None) -> str:
