@@ -28,6 +28,7 @@ from tui.ui.widgets.grid.cells import OUTCOME_LABELS, OUTCOME_WIDTH, Cells, cell
 from tui.ui.widgets.grid.columns import HEADERS, WIDEN_SAMPLE, Columns, sample
 from tui.ui.widgets.grid.lines import STYLE_NAMES, Palette, empty_line, header_line, row_line
 from tui.ui.widgets.grid.rows import FILTER_CYCLE, Rows, diff, next_filter
+from tui.ui.widgets.navigation import CursorKeys, cursor_bindings
 
 __all__ = ["FILTER_CYCLE", "HEADERS", "OUTCOME_LABELS", "RecipientGrid", "safe_text"]
 
@@ -35,7 +36,7 @@ _CACHE_SIZE: Final = 1024
 _HEADER: Final = object()  # the header's strip cache key, unlike any row key
 
 
-class RecipientGrid(ScrollView, can_focus=True):
+class RecipientGrid(CursorKeys, ScrollView, can_focus=True):
     """One row per recipient with a fixed header row and a cursor row."""
 
     HELP_TITLE: ClassVar[str] = "Recipients (grid)"
@@ -68,54 +69,7 @@ class RecipientGrid(ScrollView, can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "up,k",
-            "cursor_up",
-            "Up",
-            show=False,
-            tooltip="Previous recipient",
-            id="grid.up",
-        ),
-        Binding(
-            "down,j",
-            "cursor_down",
-            "Down",
-            show=False,
-            tooltip="Next recipient",
-            id="grid.down",
-        ),
-        Binding(
-            "pageup",
-            "cursor_page_up",
-            "Page up",
-            show=False,
-            tooltip="A page of recipients up",
-            id="grid.page_up",
-        ),
-        Binding(
-            "pagedown",
-            "cursor_page_down",
-            "Page down",
-            show=False,
-            tooltip="A page of recipients down",
-            id="grid.page_down",
-        ),
-        Binding(
-            "home,g",
-            "cursor_first",
-            "First",
-            show=False,
-            tooltip="First recipient",
-            id="grid.first",
-        ),
-        Binding(
-            "end,G",
-            "cursor_last",
-            "Last",
-            show=False,
-            tooltip="Last recipient",
-            id="grid.last",
-        ),
+        *cursor_bindings("grid", "recipient", "recipients"),
         Binding(
             "enter",
             "select",
@@ -440,23 +394,12 @@ class RecipientGrid(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ actions, mouse
 
-    def action_cursor_up(self) -> None:
-        self._set_cursor(self._cursor - 1)
+    def cursor_at(self) -> tuple[int, int, int] | None:
+        count = len(self._data.shown)
+        return (self._cursor, count, self._visible_rows()[1]) if count else None
 
-    def action_cursor_down(self) -> None:
-        self._set_cursor(self._cursor + 1)
-
-    def action_cursor_page_up(self) -> None:
-        self._set_cursor(self._cursor - self._visible_rows()[1])
-
-    def action_cursor_page_down(self) -> None:
-        self._set_cursor(self._cursor + self._visible_rows()[1])
-
-    def action_cursor_first(self) -> None:
-        self._set_cursor(0)
-
-    def action_cursor_last(self) -> None:
-        self._set_cursor(len(self._data.shown) - 1)
+    def go_to(self, index: int) -> None:
+        self._set_cursor(index)
 
     def action_select(self) -> None:
         recipient = self.cursor_recipient

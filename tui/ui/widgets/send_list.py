@@ -26,6 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.core.state import SendState
+from tui.ui.widgets.navigation import CursorKeys, cursor_bindings
 from tui.ui.widgets.send_entry import Line, Piece, Role, entry_lines, entry_pieces, fit_line, plain
 
 __all__ = ["Line", "Piece", "Role", "SendList", "entry_lines"]
@@ -38,7 +39,7 @@ _CACHE_SIZE: Final = 256
 _NORMAL, _CURSOR_FOCUSED, _CURSOR_BLURRED = 0, 1, 2
 
 
-class SendList(ScrollView, can_focus=True):
+class SendList(CursorKeys, ScrollView, can_focus=True):
     """Watched sends in watch-list order, with a cursor entry (the selected send)."""
 
     HELP_TITLE: ClassVar[str] = "Sends (sidebar)"
@@ -78,30 +79,7 @@ class SendList(ScrollView, can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "down,j", "cursor_down", "Down", show=False, tooltip="Next send", id="sidebar.down"
-        ),
-        Binding("up,k", "cursor_up", "Up", show=False, tooltip="Previous send", id="sidebar.up"),
-        Binding(
-            "pagedown",
-            "cursor_page_down",
-            "Page down",
-            show=False,
-            tooltip="A page of sends down",
-            id="sidebar.page_down",
-        ),
-        Binding(
-            "pageup",
-            "cursor_page_up",
-            "Page up",
-            show=False,
-            tooltip="A page of sends up",
-            id="sidebar.page_up",
-        ),
-        Binding(
-            "home,g", "cursor_first", "First", show=False, tooltip="First send", id="sidebar.first"
-        ),
-        Binding("end,G", "cursor_last", "Last", show=False, tooltip="Last send", id="sidebar.last"),
+        *cursor_bindings("sidebar", "send", "sends"),
         Binding(
             "enter",
             "open",
@@ -265,30 +243,14 @@ class SendList(ScrollView, can_focus=True):
         elif height and first + _LINES_PER_ENTRY > top + height:
             self.scroll_to(y=first + _LINES_PER_ENTRY - height, animate=False)
 
-    def _page(self) -> int:
-        return max(1, self.scrollable_content_region.height // _LINES_PER_ENTRY)
+    def cursor_at(self) -> tuple[int, int, int] | None:
+        if self._cursor is None:
+            return None
+        page = max(1, self.scrollable_content_region.height // _LINES_PER_ENTRY)
+        return self._cursor, len(self._entries), page
 
-    def action_cursor_down(self) -> None:
-        self._step(1)
-
-    def action_cursor_up(self) -> None:
-        self._step(-1)
-
-    def action_cursor_page_down(self) -> None:
-        self._step(self._page())
-
-    def action_cursor_page_up(self) -> None:
-        self._step(-self._page())
-
-    def action_cursor_first(self) -> None:
-        self._set_cursor(0, user=True)
-
-    def action_cursor_last(self) -> None:
-        self._set_cursor(len(self._entries) - 1, user=True)
-
-    def _step(self, delta: int) -> None:
-        if self._cursor is not None:
-            self._set_cursor(self._cursor + delta, user=True)
+    def go_to(self, index: int) -> None:
+        self._set_cursor(index, user=True)
 
     def action_open(self) -> None:
         if self._cursor is not None:
