@@ -8,9 +8,7 @@ or secret ever appears in an exception message, a log line or a repr.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-import re
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from types import TracebackType
@@ -26,23 +24,20 @@ from tui.core.api.errors import (
     ConfigError,
     NetworkError,
     RateLimited,
-    RequestRejected,
     ServerError,
     UsageError,
-    from_error_messages,
     redact,
 )
 from tui.core.api.http import (
     build_http_client,
     network_error,
     profile_where,
-    retry_after_of,
-    server_text,
 )
 from tui.core.api.ids import check_id, path_segment
 from tui.core.api.model import Delivery, SendKind
 from tui.core.api.parse import parse_delivery_bytes
 from tui.core.api.profile import Profile
+from tui.core.api.replies import Unauthorized, decode, error_for
 from tui.core.api.retry import CLIENT_RETRIES, RetryPolicy
 
 log = logging.getLogger("sendwatch.client")
@@ -56,81 +51,8 @@ body into one bytes object took 70-110 ms on the event loop (its page faults inc
 MAX_BODY_BYTES = 64 * 1024 * 1024
 """A reply larger than this is refused (BadResponse) instead of filling memory."""
 
-_REFERENCE = re.compile(r"reference id[:\s]+([A-Za-z0-9._-]+)", re.I)
-
 
 # --------------------------------------------------------------------------- reply parsing
-
-
-def _decode(body: bytes) -> Any:
-    if not body:
-        return None
-    try:
-        return json.loads(body)
-    except (ValueError, RecursionError):
-        return None
-
-
-def _messages(decoded: Any) -> list[str]:
-    """Server messages from any documented error shape, redacted and bounded."""
-    found: list[str] = []
-    if not isinstance(decoded, Mapping):
-        return found
-    errors = decoded.get("errors")
-    if isinstance(errors, list):
-        for item in errors:
-            if isinstance(item, str) and item.strip():
-                found.append(item.strip())
-            elif isinstance(item, Mapping):
-                text = item.get("message") or item.get("description")
-                if isinstance(text, str) and text.strip():
-                    found.append(text.strip())
-    elif isinstance(errors, str) and errors.strip():
-        found.append(errors.strip())
-    if not found:
-        for key in ("message", "error_description", "error"):
-            text = decoded.get(key)
-            if isinstance(text, str) and text.strip():
-                found.append(text.strip())
-                break
-    return [server_text(m) for m in found]
-
-
-def _reference_id(decoded: Any, messages: Sequence[str]) -> str | None:
-    if isinstance(decoded, Mapping):
-        for key in ("referenceId", "reference_id", "requestId", "request_id"):
-            value = decoded.get(key)
-            if isinstance(value, str | int) and not isinstance(value, bool) and str(value):
-                return server_text(str(value))
-    for text in messages:
-        m = _REFERENCE.search(text)
-        if m:
-            return m.group(1)
-    return None
-
-
-def _looks_like_html(body: bytes) -> bool:
-    head = body[:200].lstrip().lower()
-    return head.startswith((b"<!doctype", b"<html", b"<head", b"<body", b"<?xml"))
-
-
-def _non_json(status: int, body: bytes) -> str:
-    if not body.strip():
-        return f"HTTP {status} with an empty body"
-    kind = "an HTML page" if _looks_like_html(body) else "a body that is not JSON"
-    return f"HTTP {status} with {kind}"
-
-
-# --------------------------------------------------------------------------- client
-
-
-class _Unauthorized(Exception):
-    """A 401: the caller refreshes the token once and retries."""
-
-    def __init__(self, token: str, messages: Sequence[str]) -> None:
-        super().__init__("401")
-        self.token = token
-        self.messages = tuple(messages)
 
 
 class _NotSent(Exception):
@@ -242,7 +164,7 @@ class SmsClient:
         path = f"/sms/v1/messageContact/{path_segment(message_id)}/send"
 
         async def token_of(raw: bytes) -> str:
-            decoded = _decode(raw)
+            decoded = decode(raw)
             token_id = decoded.get("tokenId") if isinstance(decoded, Mapping) else None
             if not isinstance(token_id, str) or not token_id.strip():
                 raise BadResponse("the send reply has no tokenId")
@@ -301,13 +223,13 @@ class SmsClient:
                 not_sent = False  # from here on the server may see it (_NotSent says otherwise)
                 status, headers, body = await self._exchange(request)
                 if not 200 <= status < 300:
-                    self._raise_for_status(status, headers, body, token, message_id, token_id)
+                    raise error_for(status, headers, body, self.profile, message_id, token_id)
                 return await on_success(body)
-            except _Unauthorized as exc:
+            except Unauthorized as exc:
                 if refreshed:
                     raise self._auth_failed(exc.messages) from None
                 refreshed = True
-                self.auth.invalidate(exc.token)
+                self.auth.invalidate(token)
                 log.debug("%s: HTTP 401, refreshing the token and retrying once", self)
                 continue
             except _NotSent as exc:
@@ -405,64 +327,6 @@ class SmsClient:
             (time.monotonic() - started) * 1000,
         )
         return response.status_code, response.headers, body
-
-    def _raise_for_status(
-        self,
-        status: int,
-        headers: httpx.Headers,
-        body: bytes,
-        token: str,
-        message_id: str,
-        token_id: str,
-    ) -> None:
-        decoded = _decode(body)
-        messages = _messages(decoded)
-        ids = self._ids_text(message_id, token_id)
-        if status == 401:
-            raise _Unauthorized(token, messages)
-        if status == 403:
-            said = f": {'; '.join(messages)}" if messages else ""
-            raise AuthError(
-                f"{profile_where(self.profile)}: access denied (HTTP 403{said}); the package "
-                "may lack the sms_read/sms_send scope, or the URL is for another stack",
-                status=403,
-                messages=messages,
-            )
-        if status == 429:
-            wait = retry_after_of(headers, decoded)
-            raise RateLimited(wait, status=429, messages=messages)
-        if status >= 500:
-            wait = retry_after_of(headers, decoded) if status == 503 else None
-            err = ServerError(
-                status,
-                retry_after=wait,
-                messages=messages,
-                reference_id=_reference_id(decoded, messages),
-            )
-            raise err
-        if decoded is None or not isinstance(decoded, Mapping):
-            raise BadResponse(f"{ids}: {_non_json(status, body)}", status=status)
-        errors = decoded.get("errors")
-        if isinstance(errors, list) and messages:
-            raise from_error_messages(
-                messages, message_id=message_id, token_id=token_id, status=status
-            )
-        if messages:
-            raise RequestRejected(
-                f"{ids}: request refused (HTTP {status}: {'; '.join(messages)})",
-                status=status,
-                messages=messages,
-                reference_id=_reference_id(decoded, messages),
-            )
-        if status == 404:
-            raise RequestRejected(f"{ids}: not found (HTTP 404)", status=status)
-        raise ApiError(f"{ids}: unexpected HTTP {status}", status=status)
-
-    @staticmethod
-    def _ids_text(message_id: str, token_id: str) -> str:
-        if token_id:
-            return f"message id {message_id}, token id {token_id}"
-        return f"message id {message_id}"
 
 
 __all__ = ["MAX_BODY_BYTES", "THREAD_PARSE_BYTES", "SmsClient"]
