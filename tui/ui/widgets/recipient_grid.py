@@ -29,6 +29,7 @@ from tui.ui.widgets.grid.columns import HEADERS, WIDEN_SAMPLE, Columns, sample
 from tui.ui.widgets.grid.lines import STYLE_NAMES, Palette, empty_line, header_line, row_line
 from tui.ui.widgets.grid.rows import FILTER_CYCLE, Rows, diff, next_filter
 from tui.ui.widgets.navigation import CursorKeys, cursor_bindings
+from tui.ui.widgets.styles import layer_style
 
 __all__ = ["FILTER_CYCLE", "HEADERS", "OUTCOME_LABELS", "RecipientGrid", "safe_text"]
 
@@ -285,7 +286,7 @@ class RecipientGrid(CursorKeys, ScrollView, can_focus=True):
         if self._palette_memo is None:
             self._palette_memo = Palette.of(
                 self.rich_style,
-                lambda name: self.get_component_rich_style(f"recipient-grid--{name}", partial=True),
+                lambda name: layer_style(self, f"recipient-grid--{name}"),
             )
         return self._palette_memo
 

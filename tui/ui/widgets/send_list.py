@@ -28,6 +28,7 @@ from textual.strip import Strip
 from tui.core.state import SendState
 from tui.ui.widgets.navigation import CursorKeys, cursor_bindings
 from tui.ui.widgets.send_entry import Line, Piece, Role, entry_lines, entry_pieces, fit_line, plain
+from tui.ui.widgets.styles import layer_style
 
 __all__ = ["Line", "Piece", "Role", "SendList", "entry_lines"]
 
@@ -321,11 +322,7 @@ class SendList(CursorKeys, ScrollView, can_focus=True):
             elif name == Role.PLAIN:
                 style = Style()
             else:
-                component = f"send-list--{name}"
-                style = self.get_component_rich_style(component, partial=True)
-                if style.color is not None:
-                    blended = self.get_component_rich_style(component).color
-                    style += Style(color=blended)
+                style = layer_style(self, f"send-list--{name}")
             self._styles_memo[name] = style
         return style
 
