@@ -249,10 +249,10 @@ def _breakdown(data: dict[str, Any], scene: Scene) -> tuple[list[Step], dict[str
     )
     add("big: kept_in_place", _first(spans, "digest: kept_in_place", t0=after_parse))
     publish = add("big: publish", _first(spans, "publish", send=token, rows=rows))
-    update = _first(spans, "app: send_list.update_state", send=token, rows=rows)
+    update = _first(spans, "app: send_list.update_entry", send=token, rows=rows)
     if publish is not None and update is not None:
         between("big: publish -> app handler", publish["t1"], update["t0"], "loop", "queued")
-    add("big: app send_list.update_state", update)
+    add("big: app send_list.update_entry", update)
     add("big: app detail.show (incl. set_data)", _first(spans, "app: detail.show", rows=rows))
     set_data = add("big: grid.set_data", _first(spans, "app: grid.set_data", rows=rows))
     render = _first(spans, "grid: render_line", rows=rows)

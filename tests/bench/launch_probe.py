@@ -12,7 +12,7 @@ process, so times line up with the pty's spawn), the thread, and that thread's C
 - per read: token, client build, fetch, transfer (+ join), parse, `_digest` and what it
   calls (`changed_numbers`, history `record_status` / `record_outcomes` /
   `current_since` / `status_observations`, `kept_in_place`), publish, the app's handling
-  (`SendList.update_state`, `SendDetail.show`, `RecipientGrid.set_data`), the grid's
+  (`SendList.update_entry`, `SendDetail.show`, `RecipientGrid.set_data`), the grid's
   `render_line` calls and each frame handed to the driver (`App._display`);
 - every garbage collection (generation, duration, thread);
 - a `LoopWatchdog` (watchdog.py) on the app's loop: every spell the loop was late by
@@ -175,6 +175,9 @@ def instrument() -> None:
     def widget_state(self: Any, state: Any, *_: Any, **__: Any) -> dict[str, Any]:
         return state_of(state)
 
+    def entry_state(self: Any, index: int, state: Any, *_: Any) -> dict[str, Any]:
+        return state_of(state)
+
     def published(self: Any, slot: Any, state: Any) -> dict[str, Any]:
         return state_of(state)
 
@@ -202,7 +205,7 @@ def instrument() -> None:
     patch(History, "status_observations", "history: status_observations", key_arg)
     patch(History, "prune", "history: prune")
     patch(refresher_mod.Refresher, "_publish", "publish", published)
-    patch(SendList, "update_entry", "app: send_list.update_entry")
+    patch(SendList, "update_entry", "app: send_list.update_entry", entry_state)
     patch(SendDetail, "show", "app: detail.show", widget_state)
     patch(RecipientGrid, "set_data", "app: grid.set_data", rows_of)
     patch(App, "_display", "frame to driver")

@@ -22,16 +22,19 @@ import signal
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
+
+from textual import on
 
 from tui.cli.launch import freeze_startup_objects
 from tui.core.api.client import SmsClient
 from tui.core.api.model import Delivery, Recipient, SendKind
 from tui.core.api.profile import Profile
-from tui.core.refresher import Refresher
 from tui.core.store.config import load_config
 from tui.core.store.history import History
 from tui.core.store.watchlist import WatchList
-from tui.ui.app import SendUpdated, SendwatchApp
+from tui.ui.app import SendwatchApp
+from tui.ui.monitor import MonitorScreen, SendUpdated
 
 STATUS = Path(sys.argv[1])
 EDITS = {"count": 0}
@@ -65,7 +68,19 @@ def client_factory(profile: Profile) -> BenchClient:
     return BenchClient(profile)
 
 
+class BenchMonitor(MonitorScreen):
+    @on(SendUpdated)
+    def _noted(self, message: SendUpdated) -> None:
+        state = message.state
+        if state.delivery is not None:
+            self.call_after_refresh(note, f"shown {len(state.delivery.recipients)}")
+
+
 class BenchApp(SendwatchApp):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.monitor = BenchMonitor(self.services)
+
     def on_mount(self) -> None:
         loop = asyncio.get_running_loop()
         loop.add_signal_handler(signal.SIGUSR1, self._poll_changed)
@@ -77,14 +92,9 @@ class BenchApp(SendwatchApp):
         self._poll_same()
 
     def _poll_same(self) -> None:
-        key = self.send_list.selected_key
+        key = self.model.selected
         if key is not None:
             self.refresher.refresh_now(key)
-
-    def on_send_updated(self, message: SendUpdated) -> None:
-        state = message.state
-        if state.delivery is not None:
-            self.call_after_refresh(note, f"shown {len(state.delivery.recipients)}")
 
 
 def main() -> None:
@@ -92,8 +102,7 @@ def main() -> None:
     watchlist = WatchList()
     watchlist.load()
     history = History()
-    app = BenchApp(config, watchlist, history=history)
-    app.refresher = Refresher(config, app.publish, history=history, client_factory=client_factory)
+    app = BenchApp(config, watchlist, history=history, client_factory=client_factory)
     freeze_startup_objects()  # as `sendwatch` does
     app.run()
 

@@ -20,8 +20,9 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from tui.core.api.errors import SendwatchError
+from tui.core.api.profile import Profile
 from tui.core.clock import Clock, SystemClock
-from tui.core.refresher import Refresher
+from tui.core.refresher import Fetcher, Refresher
 from tui.core.state import SendState
 from tui.core.store.config import Config
 from tui.core.store.history import KEEP_REMOVED, History
@@ -76,6 +77,7 @@ class SendwatchApp(App[None]):
         *,
         history: History | None = None,
         refresher: Refresher | None = None,
+        client_factory: Callable[[Profile], Fetcher] | None = None,
         clock: Clock | None = None,
         now: Callable[[], datetime] | None = None,
         banner: str | None = None,
@@ -88,7 +90,7 @@ class SendwatchApp(App[None]):
         self.banner = banner
         self.model = MonitorModel(watchlist.sends, watchlist.selected)
         self.refresher = refresher or Refresher(
-            config, self.publish, history=history, clock=self.clock
+            config, self.publish, history=history, client_factory=client_factory, clock=self.clock
         )
         self.writer = WatchListWriter(self)
         self.services = Services(
