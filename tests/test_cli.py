@@ -733,7 +733,7 @@ def test_a_watch_list_that_cannot_be_read_is_74_not_5(
 
 
 def test_exit_codes_are_one_table_in_help_and_readme(capsys: pytest.CaptureFixture[str]) -> None:
-    from tui.cli.exits import EXIT_CODES
+    from tui.cli.args import EXIT_CODES
 
     with pytest.raises(SystemExit):
         main(["status", "--help"])

@@ -98,7 +98,8 @@ async def _ui_time(body: bytes, steps: int) -> tuple[list[float], list[float], i
     from tui.core.state import SendState, changed_numbers, kept_in_place
     from tui.core.store.config import Config, Settings
     from tui.core.store.watchlist import WatchedSend, WatchList
-    from tui.ui.app import SendUpdated, SendwatchApp
+    from tui.ui.app import SendwatchApp
+    from tui.ui.monitor import SendUpdated
 
     with temp_root() as root:
         profile = Profile(name="sim", auth="token", rest_url="http://127.0.0.1:9", access_token="x")
@@ -142,7 +143,7 @@ async def _ui_time(body: bytes, steps: int) -> tuple[list[float], list[float], i
                 )
                 gc.collect()
                 started = time.perf_counter()
-                app.post_message(SendUpdated(state))
+                app.monitor.post_message(SendUpdated(state))
                 painted = await probe.settle(started, timeout=30)
                 assert painted is not None
                 if k > 0:
@@ -160,8 +161,8 @@ async def _ui_time(body: bytes, steps: int) -> tuple[list[float], list[float], i
                 gc.collect()
                 handled = asyncio.Event()
                 started = time.perf_counter()
-                app.post_message(SendUpdated(state))
-                app.call_later(handled.set)
+                app.monitor.post_message(SendUpdated(state))
+                app.monitor.call_later(handled.set)
                 await handled.wait()
                 same.append(time.perf_counter() - started)
                 previous = again

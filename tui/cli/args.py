@@ -5,11 +5,21 @@ from __future__ import annotations
 import argparse
 
 from tui import __version__
-from tui.cli.exits import EXIT_CODES
-from tui.core.api.model import SendKind
 
-KINDS = {"contact": SendKind.MESSAGE_CONTACT, "list": SendKind.MESSAGE_LIST}
-"""--kind choices: the two send resources that share the Deliveries shape."""
+KINDS = {"contact": "messageContact", "list": "messageList"}
+"""--kind choices and the send resources they name (both share the Deliveries shape)."""
+
+EXIT_CODES = {
+    0: "the status was read and the send is not in Error (with --wait: it reached Finished)",
+    1: "the send is in Error",
+    2: "bad usage or input (nothing was sent)",
+    3: "API or auth error",
+    4: "network error",
+    5: "timed out waiting (--wait)",
+    70: "internal error (a bug: please report it; SENDWATCH_DEBUG=1 shows the traceback)",
+    74: "sendwatch's own files could not be read or written (watch list, history, config)",
+}
+"""Every exit code of the headless commands; --help and the README list this table."""
 
 
 def _exit_codes() -> str:

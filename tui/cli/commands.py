@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from tui.cli.args import KINDS
 from tui.cli.exits import err, reports_errors
 from tui.core.api.errors import UsageError
+from tui.core.api.model import SendKind
 from tui.core.store.config import load_config, select_profile
 from tui.core.store.watchlist import WatchedSend, WatchList
 from tui.core.text import safe_text
@@ -31,7 +32,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         profile=profile.name,
         message_id=args.message_id,
         token_id=args.token_id,
-        kind=KINDS[args.kind],
+        kind=SendKind(KINDS[args.kind]),
         label=args.label,
         added=datetime.now(UTC),
     )

@@ -1,7 +1,7 @@
 """Exit codes and the one-line error report every headless command shares.
 
 Errors carry their own code (`SendwatchError.exit_code`); the others are here. The table
-is printed by `sendwatch status --help` and in the README, and a test keeps them equal.
+of every code is in args.py (it is help text), and a test keeps it equal to the README.
 """
 
 from __future__ import annotations
@@ -19,16 +19,6 @@ EXIT_ERROR_STATUS = 1
 EXIT_TIMEOUT = 5
 EXIT_INTERNAL = 70
 
-EXIT_CODES = {
-    0: "the status was read and the send is not in Error (with --wait: it reached Finished)",
-    1: "the send is in Error",
-    2: "bad usage or input (nothing was sent)",
-    3: "API or auth error",
-    4: "network error",
-    5: "timed out waiting (--wait)",
-    70: "internal error (a bug: please report it; SENDWATCH_DEBUG=1 shows the traceback)",
-    74: "sendwatch's own files could not be read or written (watch list, history, config)",
-}
 
 Command = Callable[[argparse.Namespace], int]
 

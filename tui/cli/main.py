@@ -8,7 +8,6 @@ import sys
 from collections.abc import Sequence
 
 from tui.cli.args import build_parser
-from tui.cli.exits import internal_error
 
 COMMANDS = {
     "status": "tui.cli.status",
@@ -35,6 +34,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # outside any command's own report: still one line
+        from tui.cli.exits import internal_error
+
         return internal_error(exc)
     return code
 

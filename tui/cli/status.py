@@ -20,7 +20,7 @@ from tui.cli.args import KINDS
 from tui.cli.exits import EXIT_ERROR_STATUS, EXIT_TIMEOUT, err, reports_errors
 from tui.core.api.errors import UsageError
 from tui.core.api.ids import check_id
-from tui.core.api.model import Delivery, Phase
+from tui.core.api.model import Delivery, Phase, SendKind
 from tui.core.api.profile import Profile
 from tui.core.clock import Clock, SystemClock
 from tui.core.glyphs import PHASE_SYMBOL
@@ -147,7 +147,7 @@ async def _status(args: argparse.Namespace, config: Config, profile: Profile, cl
         profile=profile.name,
         message_id=args.message_id,
         token_id=args.token_id,
-        kind=KINDS[args.kind],
+        kind=SendKind(KINDS[args.kind]),
     )
     if not args.wait:
         from tui.core.api.client import SmsClient
@@ -174,12 +174,11 @@ async def _status(args: argparse.Namespace, config: Config, profile: Profile, cl
 def _report(args: argparse.Namespace, profile: Profile, delivery: Delivery) -> int:
     if args.json:
         body = {"messageId": args.message_id, "tokenId": args.token_id}
-        body |= {"kind": KINDS[args.kind].value, "profile": profile.name}
+        body |= {"kind": KINDS[args.kind], "profile": profile.name}
         print(json.dumps(body | delivery_json(delivery), indent=2))
     else:
-        header = (
-            f"{args.message_id} / {args.token_id}  ({KINDS[args.kind]}, profile {profile.name})"
-        )
+        kind = KINDS[args.kind]
+        header = f"{args.message_id} / {args.token_id}  ({kind}, profile {profile.name})"
         print(delivery_text(delivery, safe_text(header)))
     if delivery.phase is Phase.ERROR:
         return EXIT_ERROR_STATUS

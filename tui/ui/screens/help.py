@@ -12,13 +12,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer, Static
 
-from tui.ui.keys import as_binding, describe, key_display
+from tui.ui.keys import as_binding, describe, key_display, own_bindings
 from tui.ui.screens.dialog import Dialog
 
-__all__ = ["PALETTE_HINT", "HelpScreen"]
-
-PALETTE_HINT = "ctrl+p opens the command palette: type part of a send's label or id to jump to it."
-CLOSE_HINT = "esc, q or ? closes this list; ↑ ↓ pgup pgdn scroll it."
+__all__ = ["HelpScreen"]
 
 
 class HelpScreen(Dialog[None]):
@@ -71,11 +68,15 @@ class HelpScreen(Dialog[None]):
     def _rows(self, bindings: Iterable[Binding]) -> list[tuple[str, str]]:
         return [(key_display(self.app, b), describe(b)) for b in bindings]
 
+    def _close_hint(self) -> str:
+        keys = " or ".join(key_display(self.app, b) for b in own_bindings(type(self)))
+        return f"{keys} closes this list; ↑ ↓ pgup pgdn scroll it."
+
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog", classes="dialog") as dialog:
             dialog.border_title = Text("Keys")
             with VerticalScroll(id="help-body"):
-                yield Static(Text(f"{PALETTE_HINT}\n{CLOSE_HINT}"), id="help-palette")
+                yield Static(Text(self._close_hint()), id="help-palette")
                 for n, (title, bindings) in enumerate(self.sections):
                     yield Static(Text(title), classes="help-title", id=f"help-title-{n}")
                     rows = self._rows(bindings)
