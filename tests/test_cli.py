@@ -361,12 +361,25 @@ def test_closed_port_is_4(
 # --------------------------------------------------------------------------- exit 5
 
 
-def test_wait_times_out_with_5(
+async def test_wait_times_out_with_5(
     sim: Simulator, send: tuple[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = run(
-        capsys, "status", *send, "--wait", "--timeout", "0.3", "--interval", "0.05"
+    from tests.clocks import ManualClock, real_wait
+    from tui.cli.args import build_parser
+    from tui.cli.status import _status
+    from tui.core.store.config import load_config, select_profile
+
+    args = build_parser().parse_args(
+        ["status", *send, "--wait", "--timeout", "0.3", "--interval", "0.05"]
     )
+    config = load_config()
+    clock = ManualClock()  # the deadline comes when the test says, not when a slow machine does
+    waiting = asyncio.create_task(_status(args, config, select_profile(config), clock))
+    while not waiting.done():
+        await real_wait(lambda: clock.waiting() == 2 or waiting.done(), "the poll to sleep")
+        clock.advance(0.05)
+    code = await waiting
+    out, err = capsys.readouterr()
     assert code == 5
     assert out == ""
     assert "Traceback" not in err

@@ -32,6 +32,13 @@ class _Server(ThreadingHTTPServer):
         super().__init__(address, _Handler)
         self.world = world
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hung up mid-reply is ordinary (a monitor quits, a read is
+        cancelled); anything else is a simulator bug and is printed."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
