@@ -216,6 +216,19 @@ def dedupe(values: list[str]) -> list[str]:
     return out
 
 
+async def queue_behind(r: Rig, meter: Meter, a: str, b: str) -> None:
+    """With one request slot: A's read is in flight and held, B is due and waits for the
+    slot. `meter.release()` lets A go on."""
+    await r.until(lambda: meter.started[a] >= 1 and meter.started[b] >= 1, "first reads")
+    meter.hold(a)
+    r.clock.advance(INTERVAL)
+    await real_wait(lambda: meter.in_flight[a] == 1 or meter.in_flight[b] == 1, "a read")
+    if meter.in_flight[b]:  # B won the slot this time: A is next, B falls due again
+        await real_wait(lambda: meter.in_flight[a] == 1, "A's held read")
+    r.clock.advance(INTERVAL)
+    await real_wait(lambda: r.refresher.queued == 1, "B queued behind A")
+
+
 async def advance_and_read(r: Rig, sim: Simulator, states: list[SendState], seconds: float) -> None:
     """Move sim time, wait for a read that shows it, then for one more (unchanged) read."""
     seen = reads(states)[-1].delivery
@@ -445,15 +458,8 @@ async def test_retry_after_also_holds_polls_queued_for_a_slot(
     r.refresher.watch(watched(mid, a))
     r.refresher.watch(watched(mid, b))
     async with running(r.refresher):
-        await r.until(lambda: meter.started[a] >= 1 and meter.started[b] >= 1, "first reads")
         # A's next read holds the one slot, B falls due and queues for it; then A is 429.
-        meter.hold(a)
-        r.clock.advance(INTERVAL)
-        await real_wait(lambda: meter.in_flight[a] == 1 or meter.in_flight[b] == 1, "a read")
-        if meter.in_flight[b]:  # B won the slot this time: A is next, B falls due again
-            await real_wait(lambda: meter.in_flight[a] == 1, "A's held read")
-        r.clock.advance(INTERVAL)
-        await real_wait(lambda: r.refresher.queued == 1, "B queued behind A")
+        await queue_behind(r, meter, a, b)
         sim.inject(a, Fault(kind="http429", times=1, retry_after=1.0))
         meter.release()
         await r.until(lambda: snapshot, "the 429")
@@ -556,14 +562,7 @@ async def test_pause_also_holds_polls_queued_for_a_slot(sim: Simulator, tmp_path
     refresher.watch(watched(mid, a))
     refresher.watch(watched(mid, b))
     async with running(refresher):
-        await r.until(lambda: meter.started[a] >= 1 and meter.started[b] >= 1, "first reads")
-        meter.hold(a)
-        r.clock.advance(INTERVAL)
-        await real_wait(lambda: meter.in_flight[a] == 1 or meter.in_flight[b] == 1, "a read")
-        if meter.in_flight[b]:  # B won the slot this time: A is next, B falls due again
-            await real_wait(lambda: meter.in_flight[a] == 1, "A's held read")
-        r.clock.advance(INTERVAL)
-        await real_wait(lambda: refresher.queued == 1, "B queued behind A's slow read")
+        await queue_behind(r, meter, a, b)
         refresher.set_paused(True)
         n = meter.started[b]
         meter.release()
