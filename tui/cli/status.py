@@ -101,7 +101,7 @@ async def wait_until_done(
         before = states[-1] if states else None
         states.append(state)
         arrived.set()
-        if state.error is not None and state.error is not (before and before.error):
+        if state.error is not None:  # each failed read is published once
             if state.next_poll_at is not None:
                 err(f"warning: {state.error}; still waiting")
         elif verbose and state.delivery is not None:

@@ -22,11 +22,11 @@ class Rebuilt:
 
 
 class MonitorModel:
-    """The sends in watch-list order with their latest `SendState`, and the selected one."""
+    """The sends in watch-list order (a dict keeps it) with their latest `SendState`, and
+    the selected one."""
 
     def __init__(self, sends: Iterable[WatchedSend] = (), selected: str | None = None) -> None:
         self._states: dict[str, SendState] = {s.key: SendState(s) for s in sends}
-        self._order: list[str] = list(self._states)
         self.selected: str | None = None
         self.select(selected)
 
@@ -35,14 +35,14 @@ class MonitorModel:
     @property
     def states(self) -> Sequence[SendState]:
         """Every send's state, in watch-list order."""
-        return [self._states[key] for key in self._order]
+        return list(self._states.values())
 
     @property
     def keys(self) -> Sequence[str]:
-        return self._order
+        return list(self._states)
 
     def __len__(self) -> int:
-        return len(self._order)
+        return len(self._states)
 
     def __contains__(self, key: object) -> bool:
         return key in self._states
@@ -51,7 +51,7 @@ class MonitorModel:
         return self._states.get(key)
 
     def index(self, key: str | None) -> int | None:
-        return self._order.index(key) if key in self._states else None
+        return list(self._states).index(key) if key in self._states else None
 
     @property
     def selected_index(self) -> int | None:
@@ -77,15 +77,16 @@ class MonitorModel:
     def select(self, key: str | None) -> bool:
         """Select `key` (the first send when it is not listed); True if the selection moved."""
         if key not in self._states:
-            key = self._order[0] if self._order else None
+            key = next(iter(self._states), None)
         moved = key != self.selected
         self.selected = key
         return moved
 
     def select_index(self, index: int) -> bool:
-        if not self._order:
+        keys = list(self._states)
+        if not keys:
             return self.select(None)
-        return self.select(self._order[max(0, min(index, len(self._order) - 1))])
+        return self.select(keys[max(0, min(index, len(keys) - 1))])
 
     def rebuild(self, sends: Sequence[WatchedSend], selected: str | None) -> Rebuilt:
         """Follow the watch list as the file has it now (another window may have edited
@@ -101,7 +102,6 @@ class MonitorModel:
             elif state.send != send:
                 state = _with_send(state, send)
             self._states[send.key] = state
-        self._order = list(self._states)
         removed = tuple(key for key in old if key not in self._states)
         self.select(selected)
         return Rebuilt(tuple(added), removed)
