@@ -4,7 +4,7 @@ Everything on screen is a pure function of fixed inputs:
 
 - the simulator starts at `START` with a fixed seed and frozen time (`time_scale=0`), and
   is moved to `NOW` before the app starts, so every Deliveries body is fixed;
-- the app and its refresher read the clock through `now=lambda: NOW`, so "read at",
+- the app and its refresher read one clock whose wall time is always `NOW`, so "read at",
   "since" and the observed progression are fixed; the refresher's jitter is seeded and
   the client's retry pauses take no time, so a retry never lands mid-picture;
 - the demo's sends come from `tui.cli.demo.seed_demo`, except its flaky send, whose faults fire
@@ -181,18 +181,17 @@ def build_scene(workdir: Path | None = None, *, selected: str | None = None) -> 
         watchlist.select(roles[selected])
     history = History(workdir / "history.sqlite3")
 
-    holder: list[SendwatchApp] = []
+    clock = SystemClock(wall=_fixed_now)
+    holder: list[SendwatchApp] = []  # the refresher is built first, for its seeded jitter
     refresher = Refresher(
         config,
         lambda state: holder[0].publish(state),
         history=history,
         client_factory=_client,
-        clock=SystemClock(wall=_fixed_now),
+        clock=clock,
         rng=random.Random(SEED),
     )
-    app = SendwatchApp(
-        config, watchlist, history=history, refresher=refresher, now=_fixed_now, banner=None
-    )
+    app = SendwatchApp(config, watchlist, history=history, refresher=refresher, clock=clock)
     holder.append(app)
     return Scene(app, sim, history, flaky_token, roles, tmp, secret)
 

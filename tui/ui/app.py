@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -79,14 +78,13 @@ class SendwatchApp(App[None]):
         refresher: Refresher | None = None,
         client_factory: Callable[[Profile], Fetcher] | None = None,
         clock: Clock | None = None,
-        now: Callable[[], datetime] | None = None,
         banner: str | None = None,
     ) -> None:
         super().__init__()
         self.config = config
         self.watchlist = watchlist
         self.history = history
-        self.clock = clock or SystemClock(wall=now or (lambda: datetime.now(UTC)))
+        self.clock = clock or SystemClock()
         self.banner = banner
         self.model = MonitorModel(watchlist.sends, watchlist.selected)
         self.refresher = refresher or Refresher(
@@ -99,8 +97,7 @@ class SendwatchApp(App[None]):
         self.prune_worker: Worker[None] | None = None
         """Drops the history of sends removed long ago; tests wait for it."""
         self._help: HelpScreen | None = None
-        self.keymap: Mapping[str, str] = getattr(config, "keymap", {})
-        self.set_keymap(dict(self.keymap))
+        self.set_keymap(dict(config.keymap))
         self.monitor = MonitorScreen(self.services)
 
     @property
@@ -120,7 +117,7 @@ class SendwatchApp(App[None]):
             )
         if self.banner:
             self.notify(self.banner, title="sendwatch", timeout=8, markup=False)
-        problems = keymap_problems(self.keymap, binding_ids(self.help_sections()))
+        problems = keymap_problems(self.config.keymap, binding_ids(self.help_sections()))
         if problems:
             self.notify("\n".join(problems), severity="warning", timeout=15, markup=False)
 
@@ -157,7 +154,7 @@ class SendwatchApp(App[None]):
     def help_sections(self) -> list[tuple[str, list[Binding]]]:
         """Every key, by where it works, with the keymap applied (for `?` and the README)."""
         screens = [self.monitor, RecipientScreen()]
-        return help_sections(self, screens, self.keymap)
+        return help_sections(self, screens, self.config.keymap)
 
     def action_help(self) -> None:
         if self._help is None:  # built once: the keys never change while running

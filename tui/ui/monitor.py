@@ -116,11 +116,10 @@ class MonitorScreen(Screen[None]):
     @on(SendUpdated)
     def _on_send_updated(self, message: SendUpdated) -> None:
         state = message.state
-        previous = self.model.state(state.key)
-        if previous is None or not self.model.apply(state):
+        previous, index = self.model.state(state.key), self.model.index(state.key)
+        if previous is None or index is None:
             return  # a read that landed after its send was removed
-        index = self.model.index(state.key)
-        assert index is not None
+        self.model.apply(state)
         self.send_list.update_entry(index, state)
         if state.key == self.model.selected:
             self._show_selected()
