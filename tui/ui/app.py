@@ -26,6 +26,7 @@ from tui.core.state import SendState
 from tui.core.store.config import Config
 from tui.core.store.history import KEEP_REMOVED, History
 from tui.core.store.watchlist import WatchList
+from tui.ui.display import Display
 from tui.ui.keys import binding_ids, help_sections, keymap_problems
 from tui.ui.monitor import MonitorScreen, SendUpdated
 from tui.ui.palette import SendCommands
@@ -91,8 +92,16 @@ class SendwatchApp(App[None]):
             config, self.publish, history=history, client_factory=client_factory, clock=self.clock
         )
         self.writer = WatchListWriter(self)
+        self.display_options = Display()
         self.services = Services(
-            config, watchlist, history, self.clock, self.refresher, self.model, self.writer
+            config,
+            watchlist,
+            history,
+            self.clock,
+            self.refresher,
+            self.model,
+            self.writer,
+            self.display_options,
         )
         self.prune_worker: Worker[None] | None = None
         """Drops the history of sends removed long ago; tests wait for it."""

@@ -10,6 +10,7 @@ from tui.core.refresher import Refresher
 from tui.core.store.config import Config
 from tui.core.store.history import History
 from tui.core.store.watchlist import WatchList
+from tui.ui.display import Display
 from tui.ui.saving import WatchListWriter
 from tui.ui.view_model import MonitorModel
 
@@ -23,3 +24,4 @@ class Services:
     refresher: Refresher
     model: MonitorModel
     writer: WatchListWriter
+    display: Display
