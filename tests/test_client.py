@@ -727,3 +727,23 @@ async def test_sim_token_endpoint_trouble_is_retried(sim: Any) -> None:
             await client.fetch(MC, mid, tid)
     assert info.value.kind == "reset"
     assert "/v2/token" in str(info.value)
+
+
+async def test_a_poll_searches_no_import_path(sim: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """httpcore imports a missing `sniffio` per request: it must not cost a path search."""
+    import importlib.machinery
+
+    searches: list[str] = []
+    real = importlib.machinery.PathFinder.find_spec
+
+    def counted(name: str, *args: Any, **kwargs: Any) -> Any:
+        searches.append(name)
+        return real(name, *args, **kwargs)
+
+    mid, tid = a_send(sim)
+    async with sim_client(sim) as client:
+        await client.fetch(MC, mid, tid)  # imports done once, at the first request
+        monkeypatch.setattr(importlib.machinery.PathFinder, "find_spec", counted)
+        for _ in range(3):
+            await client.fetch(MC, mid, tid)
+    assert searches == []

@@ -16,7 +16,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from tui.core.state import SendState
 from tui.core.store.watchlist import WatchedSend
@@ -27,6 +27,7 @@ from tui.ui.screens.recipient import RecipientScreen
 from tui.ui.screens.text_prompt import TextPromptScreen
 from tui.ui.services import Services
 from tui.ui.view_model import MonitorModel
+from tui.ui.widgets.footer import SteadyFooter
 from tui.ui.widgets.recipient_grid import RecipientGrid
 from tui.ui.widgets.send_detail import SendDetail
 from tui.ui.widgets.send_list import SendList
@@ -104,7 +105,7 @@ class MonitorScreen(Screen[None]):
             yield SendList(id="sidebar", now=self.services.clock.now)
             yield SendDetail(id="detail", now=self.services.clock.now)
             yield Static(EMPTY_HINT, id="empty")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.send_list.set_entries(self.model.states, self.model.selected_index)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import email.utils
 import errno
+import importlib.util
 import logging
 import math
 import os
 import socket
 import ssl
+import sys
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC
@@ -49,6 +51,13 @@ for _name in ("httpx", "httpcore"):
     _logger = logging.getLogger(_name)
     if not any(isinstance(f, _RedactFilter) for f in _logger.filters):
         _logger.addFilter(_REDACT_FILTER)
+
+# httpcore imports `sniffio` inside every async request to learn the event loop, and
+# anyio 4 no longer installs it: each failed import searched sys.path again (a dozen
+# stat calls a request, a tenth of an idle monitor's CPU). None in sys.modules makes
+# the miss immediate; httpcore then assumes asyncio, which is what we run.
+if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+    sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 
 def profile_where(profile: Profile) -> str:

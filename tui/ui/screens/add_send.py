@@ -17,13 +17,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Select, Static
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static
 
 from tui.core.api.ids import id_problem
 from tui.core.api.model import SendKind
 from tui.core.store.watchlist import MAX_LABEL, send_key
 from tui.core.text import safe_text
 from tui.ui.screens.dialog import Dialog
+from tui.ui.widgets.footer import SteadyFooter
 
 __all__ = ["AddSendResult", "AddSendScreen", "IdInput"]
 
@@ -171,7 +172,7 @@ class AddSendScreen(Dialog[AddSendResult | None]):
                 yield from self._compose_no_profiles()
             else:
                 yield from self._compose_form()
-        yield Footer()
+        yield SteadyFooter()
 
     def _compose_no_profiles(self) -> ComposeResult:
         where = self.config_path or "config.toml in sendwatch's config folder"

@@ -9,10 +9,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from tui.core.text import safe_text
 from tui.ui.screens.dialog import Dialog
+from tui.ui.widgets.footer import SteadyFooter
 
 __all__ = ["ConfirmScreen"]
 
@@ -86,7 +87,7 @@ class ConfirmScreen(Dialog[bool]):
                     compact=True,
                 )
                 yield Button(Text(f"{safe_text(self.no_label)} (n)"), id="no", compact=True)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

@@ -10,10 +10,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.ui.keys import as_binding, describe, key_display, own_bindings
 from tui.ui.screens.dialog import Dialog
+from tui.ui.widgets.footer import SteadyFooter
 
 __all__ = ["HelpScreen"]
 
@@ -88,7 +89,7 @@ class HelpScreen(Dialog[None]):
                         or "(no keys)"
                     )
                     yield Static(body, classes="help-section", id=f"help-section-{n}")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#help-body", VerticalScroll).focus()

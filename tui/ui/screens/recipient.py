@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from tui.core.api import codes
 from tui.core.api.codes import Outcome, code_label
@@ -26,6 +26,7 @@ from tui.core.api.model import Recipient, TrackingEvent
 from tui.core.glyphs import OUTCOME_WORDS
 from tui.core.text import safe_text
 from tui.core.timefmt import fmt_local
+from tui.ui.widgets.footer import SteadyFooter
 
 __all__ = ["RecipientScreen", "event_summary", "why_line"]
 
@@ -219,7 +220,7 @@ class RecipientScreen(Screen[None]):
         yield Static(id="rc-detail")
         yield Static(Text("Observed by sendwatch"), classes="rc-title")
         yield Static(id="rc-history")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#rc-events", DataTable)

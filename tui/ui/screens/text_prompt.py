@@ -8,11 +8,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from tui.core.store.watchlist import MAX_LABEL
 from tui.core.text import safe_text
 from tui.ui.screens.dialog import Dialog
+from tui.ui.widgets.footer import SteadyFooter
 
 __all__ = ["TextPromptScreen"]
 
@@ -63,7 +64,7 @@ class TextPromptScreen(Dialog[str | None]):
             )
             hint = f"enter saves · esc cancels · at most {self.max_length} characters"
             yield Static(Text(hint), id="prompt-hint")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#prompt-input", Input).focus()

@@ -189,6 +189,8 @@ def problem_text(state: SendState, now: datetime) -> Content:
 
 FIXED_HEIGHT = frozenset({"counts", "step-0", "step-1", "step-2", "step-3"})
 """Parts styled with a fixed height (styles/sendwatch.tcss)."""
+NO_WRAP = frozenset({"summary"})
+"""Parts styled `text-wrap: nowrap`: as high as their number of lines."""
 
 
 def empty_message(state: SendState) -> str:
@@ -228,13 +230,21 @@ class SendDetail(Vertical):
     def _put(self, widget_id: str, text: Content) -> None:
         """Update a Static only if its text changed."""
         key = (text.plain, tuple(text.spans))
-        if self._shown.get(widget_id) == key:
+        old = self._shown.get(widget_id)
+        if old == key:
             return
         self._shown[widget_id] = key
         widget = self.query_one(f"#{widget_id}", Static)
-        # Counts and steps have fixed heights: a new text needs no layout pass (which
-        # would repaint the whole screen, grid included). The others can change height.
-        widget.update(text, layout=widget_id not in FIXED_HEIGHT)
+        # A layout pass repaints the whole screen, grid included: only a text that can
+        # change its widget's height needs one. Counts and steps have fixed heights; the
+        # summary does not wrap, so its height is its number of lines.
+        if widget_id in FIXED_HEIGHT:
+            layout = False
+        elif widget_id in NO_WRAP:
+            layout = old is None or old[0].count("\n") != text.plain.count("\n")
+        else:
+            layout = True
+        widget.update(text, layout=layout)
         if widget_id == "problem":
             widget.display = bool(text.plain)
 
