@@ -10,8 +10,8 @@ Method:
   median (the slowest single press is in the note). Grid keys: down, up, pagedown, pageup,
   end, home, f (each filter of the cycle), enter (drill-down) and escape (back), t, ? and
   escape (3 times each, so a median is not the first open, which composes the screen and
-  is named in the note). Sidebar keys: down (to the 1k send) and up (back to the 100k one), which swap
-  the grid's data.
+  is named in the note). Sidebar keys: down (to the 1k send) and up (back to the 100k
+  one), which swap the grid's data.
 """
 
 from __future__ import annotations
