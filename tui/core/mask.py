@@ -6,6 +6,7 @@ hide the same digits. Search always runs on the real number; only what is shown 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
 MASK: Final = "•••"
@@ -21,3 +22,9 @@ def mask_number(number: str, *, mask: str = MASK) -> str:
     if len(number) >= 5:
         return f"{mask}{number[-2:]}"
     return mask
+
+
+def mask_in(text: str, number: str, mask: Callable[[str], str] = mask_number) -> str:
+    """`text` with every occurrence of `number` masked: server messages quote the number
+    ("Mobile number 15555550102 is invalid")."""
+    return text.replace(number, mask(number)) if number and number in text else text

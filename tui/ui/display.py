@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from tui.core.mask import MASK, PLAIN_MASK, mask_number
+from textual.message import Message
+
+from tui.core.mask import MASK, PLAIN_MASK, mask_in, mask_number
+
+Mask = Callable[[str], str]
+"""How a mobile number is shown: widgets are handed one (None: as it is)."""
 
 
 @dataclass(slots=True)
@@ -23,3 +29,16 @@ class Display:
         if not self.masked:
             return number
         return mask_number(number, mask=PLAIN_MASK if self.plain else MASK)
+
+    def number_in(self, text: str, number: str) -> str:
+        """`text` as it may be shown now: `number` masked wherever it occurs."""
+        return mask_in(text, number, self.number) if self.masked else text
+
+    @property
+    def mask(self) -> Mask | None:
+        """What a widget is handed to draw numbers with: None while they are shown."""
+        return self.number if self.masked else None
+
+
+class DisplayChanged(Message, bubble=False):
+    """A `Display` toggle flipped: the screen repaints what it draws with it."""

@@ -26,6 +26,7 @@ from tui.core.api.model import Recipient, TrackingEvent
 from tui.core.glyphs import OUTCOME_WORDS
 from tui.core.text import safe_text
 from tui.core.timefmt import fmt_local
+from tui.ui.display import Display, DisplayChanged
 from tui.ui.widgets.footer import SteadyFooter
 
 __all__ = ["RecipientScreen", "event_summary", "why_line"]
@@ -96,7 +97,7 @@ class RecipientScreen(Screen[None]):
             "c",
             "copy_number",
             "Copy number",
-            tooltip="Copy the number to the clipboard",
+            tooltip="Copy the number to the clipboard (masked while numbers are masked)",
             id="recipient.copy",
         ),
     ]
@@ -167,6 +168,7 @@ class RecipientScreen(Screen[None]):
         since: Mapping[str, datetime] | None = None,
         history: OutcomeHistory | None = None,
         now: Callable[[], datetime] | None = None,
+        display: Display | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -174,6 +176,8 @@ class RecipientScreen(Screen[None]):
         super().__init__(name=name, id=id, classes=classes)
         self.history = history
         self.now = now or (lambda: datetime.now(UTC))
+        self.display_options = display or Display()
+        """How numbers are drawn: the monitor's own, so `m` here masks there too."""
         self.show_recipients(recipients, index, send_key=send_key, send_name=send_name, since=since)
 
     @property
@@ -249,9 +253,10 @@ class RecipientScreen(Screen[None]):
             for part in ("#rc-outcome", "#rc-why", "#rc-detail", "#rc-history"):
                 self.query_one(part, Static).update(Text(""))
             return
-        number = safe_text(recipient.mobile_number, limit=40)
-        self.query_one("#rc-number", Static).update(Text(number))
-        position.update(Text(f"recipient {self.index + 1:,} of {len(self.recipients):,}"))
+        number = self.display_options.number(safe_text(recipient.mobile_number))
+        self.query_one("#rc-number", Static).update(Text(safe_text(number, limit=40)))
+        where = f"recipient {self.index + 1:,} of {len(self.recipients):,}"
+        position.update(Text(f"numbers masked · {where}" if self.display_options.masked else where))
 
         outcome = self.query_one("#rc-outcome", Static)
         for o in Outcome:
@@ -266,7 +271,7 @@ class RecipientScreen(Screen[None]):
         if seen is not None:
             words += f" · since {fmt_local(seen, now=self.now())}"
         outcome.update(Text(words))
-        self.query_one("#rc-why", Static).update(Text(f"Why: {why_line(recipient)}"))
+        self.query_one("#rc-why", Static).update(Text(f"Why: {self._hide(why_line(recipient))}"))
 
         deciding_row = recipient.deciding_index
         for i, event in enumerate(recipient.events):
@@ -274,11 +279,11 @@ class RecipientScreen(Screen[None]):
             info = event.code_info
             table.add_row(
                 Text(f"{MARKER if is_deciding else ' '}{i + 1}"),
-                Text(safe_text(event.status_code, limit=16)),
-                Text(safe_text(event.message, limit=24)),
+                Text(self._safe(event.status_code, limit=16)),
+                Text(self._safe(event.message, limit=24)),
                 Text("" if event.standard_code is None else str(event.standard_code)),
                 Text(info.name if info else ""),
-                Text(safe_text(event.description, limit=60)),
+                Text(self._safe(event.description, limit=60)),
                 key=str(i),
             )
         table.move_cursor(row=deciding_row, animate=False)
@@ -299,7 +304,7 @@ class RecipientScreen(Screen[None]):
         lines = [head, f"carrier: {_raw_words(event)}"]
         if event.description:
             lines.append(f"server: {safe_text(event.description)}")
-        detail.update(Text("\n".join(lines)))
+        detail.update(Text(self._hide("\n".join(lines))))
 
     def _show_history(self, recipient: Recipient) -> None:
         target = self.query_one("#rc-history", Static)
@@ -345,7 +350,7 @@ class RecipientScreen(Screen[None]):
     def _render_history(self, seen: list[tuple[str, datetime]] | str) -> None:
         target = self.query_one("#rc-history", Static)
         if isinstance(seen, str):
-            target.update(Text(safe_text(seen)))
+            target.update(Text(self._hide(safe_text(seen))))
             return
         if not seen:
             target.update(Text("none recorded"))
@@ -360,6 +365,26 @@ class RecipientScreen(Screen[None]):
             for label, when in seen
         ]
         target.update(Text("\n".join(lines)))
+
+    def _hide(self, text: str) -> str:
+        """`text` (already safe) with this recipient's number masked in it, when masked."""
+        recipient = self.recipient
+        if recipient is None:
+            return text
+        return self.display_options.number_in(text, safe_text(recipient.mobile_number))
+
+    def _safe(self, value: str | None, *, limit: int) -> str:
+        """Server text made safe and masked, then cut: a cut never leaves digits unmasked."""
+        return safe_text(self._hide(safe_text(value)), limit=limit)
+
+    @on(DisplayChanged)
+    def _redisplay(self) -> None:
+        """`m` was pressed: redraw with the same event under the cursor."""
+        if self.is_mounted:
+            table = self.query_one("#rc-events", DataTable)
+            row = table.cursor_row
+            self._show()
+            table.move_cursor(row=row, animate=False)
 
     @on(DataTable.RowHighlighted, "#rc-events")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -387,6 +412,7 @@ class RecipientScreen(Screen[None]):
         recipient = self.recipient
         if recipient is None:
             return
-        number = safe_text(recipient.mobile_number)
+        number = self.display_options.number(safe_text(recipient.mobile_number))
         self.app.copy_to_clipboard(number)
-        self.notify(f"Copied {number} to the clipboard.", markup=False)
+        masked = " (masked: m shows the number)" if self.display_options.masked else ""
+        self.notify(f"Copied {number} to the clipboard{masked}.", markup=False)

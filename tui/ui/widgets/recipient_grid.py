@@ -24,6 +24,7 @@ from textual.strip import Strip
 from tui.core.api.codes import Outcome
 from tui.core.api.model import Recipient
 from tui.core.text import safe_text
+from tui.ui.display import Mask
 from tui.ui.widgets.grid.cells import OUTCOME_LABELS, OUTCOME_WIDTH, Cells, cells, measure
 from tui.ui.widgets.grid.columns import HEADERS, WIDEN_SAMPLE, Columns, sample
 from tui.ui.widgets.grid.lines import STYLE_NAMES, Palette, empty_line, header_line, row_line
@@ -134,6 +135,7 @@ class RecipientGrid(CursorKeys, ScrollView, can_focus=True):
         self._strips: LRUCache[tuple[object, int, object], Strip] = LRUCache(_CACHE_SIZE)
         self._strips_width = -1
         self._palette_memo: Palette | None = None
+        self._mask: Mask | None = None
 
     # ------------------------------------------------------------------ public API
 
@@ -194,6 +196,15 @@ class RecipientGrid(CursorKeys, ScrollView, can_focus=True):
             self._empty_message = message
             if not self._data.shown:
                 self.refresh()
+
+    def set_mask(self, mask: Mask | None) -> None:
+        """Draw numbers with `mask` (None: as they are). Repaints the lines on screen only:
+        the strip cache is dropped (1,024 strips at most), no row is visited."""
+        if mask == self._mask:
+            return
+        self._mask = mask
+        self._strips.clear()
+        self.refresh()
 
     def set_filter(self, outcome: Outcome | None) -> None:
         """Show only recipients with `outcome` (None: all); the cursor keeps its number."""
@@ -278,7 +289,8 @@ class RecipientGrid(CursorKeys, ScrollView, can_focus=True):
 
     def _cells(self, recipient: Recipient) -> Cells:
         """A row's cell texts (a method, so a test can count the rows whose text is built)."""
-        return cells(recipient, self._data.since.get(recipient.mobile_number), self._today)
+        since = self._data.since.get(recipient.mobile_number)
+        return cells(recipient, since, self._today, self._mask)
 
     # ------------------------------------------------------------------ rendering
 

@@ -7,7 +7,7 @@ break the layout. Rich is used only to count terminal cells.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Final
 
@@ -17,6 +17,7 @@ from tui.core.api import codes
 from tui.core.api.codes import Outcome
 from tui.core.api.model import Recipient, TrackingEvent
 from tui.core.glyphs import OUTCOME_WORDS
+from tui.core.mask import mask_in
 from tui.core.text import safe_text
 from tui.core.timefmt import fmt_short
 
@@ -63,21 +64,35 @@ def carrier_text(event: TrackingEvent | None) -> str:
     return " · ".join(parts)
 
 
-def cells(recipient: Recipient, since: datetime | None, today: date) -> Cells:
-    """The six cell texts of a row, already made safe (the only per-row text work)."""
+def cells(
+    recipient: Recipient,
+    since: datetime | None,
+    today: date,
+    mask: Callable[[str], str] | None = None,
+) -> Cells:
+    """The six cell texts of a row, already made safe (the only per-row text work).
+
+    With `mask`, the number is drawn masked, in its own cell and wherever the carrier's
+    text quotes it; the recipient keeps the real one (search matches that)."""
     last = recipient.events[-1] if recipient.events else None
+    number, carrier = recipient.mobile_number, carrier_text(last)
+    if mask is not None:
+        number, carrier = mask(number), mask_in(carrier, number, mask)
     return (
-        safe_text(recipient.mobile_number),
+        safe_text(number),
         OUTCOME_LABELS[recipient.outcome],
         safe_text(code_text(recipient)),
-        safe_text(carrier_text(last)),
+        safe_text(carrier),
         str(len(recipient.events)),
         fmt_short(since, today),
     )
 
 
 def measure(recipient: Recipient, since: datetime | None, today: date) -> tuple[int, int, int]:
-    """Cell widths of the number, code and since texts: the columns that size to fit."""
+    """Cell widths of the number, code and since texts: the columns that size to fit.
+
+    The real number is measured even while numbers are masked (its mask never needs
+    more room than the column gets), so toggling the mask never moves a column."""
     return (
         cell_len(safe_text(recipient.mobile_number)),
         cell_len(safe_text(code_text(recipient))),
