@@ -39,6 +39,17 @@ def _ids(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _launch(p: argparse.ArgumentParser, default: object = argparse.SUPPRESS) -> None:
+    """Flags of the monitor, before or after `monitor`/`demo` (a subcommand's suppressed
+    default leaves the flag as given before it)."""
+    p.add_argument(
+        "--mask",
+        action="store_true",
+        default=default,
+        help="start with mobile numbers masked, for screen sharing (m toggles)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sendwatch",
@@ -46,11 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run with no command to open the monitor on your watch list.",
     )
     parser.add_argument("--version", action="version", version=f"sendwatch {__version__}")
+    _launch(parser, default=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    sub.add_parser("monitor", help="open the monitor on your watch list (the default)")
+    _launch(sub.add_parser("monitor", help="open the monitor on your watch list (the default)"))
 
     demo = sub.add_parser("demo", help="open the monitor on the built-in simulator (no account)")
+    _launch(demo)
     demo.add_argument("--seed", type=int, default=7, help="simulator seed (default 7)")
     demo.add_argument("--time-scale", type=float, default=1.0, help="simulated seconds per second")
 

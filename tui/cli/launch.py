@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from tui.cli.exits import EXIT_INTERNAL, err
 from tui.core.api.errors import SendwatchError
-from tui.core.store.config import load_config
+from tui.core.store.config import Config, load_config
 from tui.core.store.history import History
 from tui.core.store.paths import config_path
 from tui.core.store.watchlist import WatchList
@@ -79,9 +79,18 @@ def run_app(app: App[None], *, headless: bool = False) -> int:
     return app.return_code or 0
 
 
-def run_monitor() -> int:
+def with_flags(config: Config, args: argparse.Namespace | None) -> Config:
+    """The config with the command line's launch flags on top (`--mask`)."""
+    if args is None or not getattr(args, "mask", False):
+        return config
+    from msgspec import structs
+
+    return structs.replace(config, settings=structs.replace(config.settings, mask_numbers=True))
+
+
+def run_monitor(args: argparse.Namespace | None = None) -> int:
     try:
-        config = load_config()
+        config = with_flags(load_config(), args)
         watchlist = WatchList()
         notes = watchlist.load()
     except SendwatchError as exc:
@@ -108,7 +117,7 @@ def run_demo(args: argparse.Namespace) -> int:
     try:
         sim.start()
         os.environ[DEMO_SECRET_ENV] = Simulator.CLIENT_SECRET
-        config = demo_config(sim, workdir)
+        config = with_flags(demo_config(sim, workdir), args)
         watchlist = WatchList(workdir / "watchlist.toml")
         watchlist.load()
         for send in seed_demo(sim):

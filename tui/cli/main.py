@@ -28,7 +28,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command in ("monitor", "demo"):
             from tui.cli.launch import run_demo, run_monitor
 
-            return run_demo(args) if command == "demo" else run_monitor()
+            return run_demo(args) if command == "demo" else run_monitor(args)
         handler = getattr(importlib.import_module(COMMANDS[command]), f"cmd_{command}")
         code: int = handler(args)
     except KeyboardInterrupt:

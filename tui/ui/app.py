@@ -26,7 +26,7 @@ from tui.core.state import SendState
 from tui.core.store.config import Config
 from tui.core.store.history import KEEP_REMOVED, History
 from tui.core.store.watchlist import WatchList
-from tui.ui.display import Display
+from tui.ui.display import Display, DisplayChanged
 from tui.ui.keys import binding_ids, help_sections, keymap_problems
 from tui.ui.monitor import MonitorScreen, SendUpdated
 from tui.ui.palette import SendCommands
@@ -68,6 +68,14 @@ class SendwatchApp(App[None]):
             tooltip="Command palette: jump to any send by label or id",
             id="app.palette",
         ),
+        Binding(
+            "m",
+            "mask",
+            "Mask",
+            show=False,
+            tooltip="Mask numbers for screen sharing (1555•••5510), or show them",
+            id="app.mask",
+        ),
     ]
 
     def __init__(
@@ -92,7 +100,7 @@ class SendwatchApp(App[None]):
             config, self.publish, history=history, client_factory=client_factory, clock=self.clock
         )
         self.writer = WatchListWriter(self)
-        self.display_options = Display()
+        self.display_options = Display(masked=config.settings.mask_numbers)
         self.services = Services(
             config,
             watchlist,
@@ -158,6 +166,14 @@ class SendwatchApp(App[None]):
         if key != self.watchlist.selected:
             with contextlib.suppress(SendwatchError, OSError):  # nowhere left to say so
                 self.watchlist.select(key)
+
+    def action_mask(self) -> None:
+        """On every screen (the drill-down's number too); only how numbers are drawn."""
+        display = self.display_options
+        display.masked = not display.masked
+        for screen in self.screen_stack:
+            screen.post_message(DisplayChanged())
+        self.notify("Numbers masked" if display.masked else "Numbers shown", timeout=2)
 
     # ---- help ------------------------------------------------------------------------
     def help_sections(self) -> list[tuple[str, list[Binding]]]:

@@ -21,6 +21,7 @@ from textual.widgets import Header, Static
 from tui.core.state import SendState
 from tui.core.store.watchlist import WatchedSend
 from tui.core.text import safe_text
+from tui.ui.display import DisplayChanged
 from tui.ui.screens.add_send import AddSendResult, AddSendScreen
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.recipient import RecipientScreen
@@ -110,6 +111,7 @@ class MonitorScreen(Screen[None]):
     def on_mount(self) -> None:
         self.send_list.set_entries(self.model.states, self.model.selected_index)
         self.send_list.focus()
+        self.detail.grid.set_mask(self.services.display.mask)
         self._show_selected()
         self._update_subtitle()
 
@@ -148,6 +150,8 @@ class MonitorScreen(Screen[None]):
         mode = "paused" if self.services.refresher.paused else "live"
         if errors:
             mode += f" · {errors} error{'s' if errors > 1 else ''}"
+        if self.services.display.masked:  # so whoever shares the screen knows
+            mode += " · masked"
         state = self.model.selected_state
         subtitle = f"{state.send.profile} · {mode}" if state is not None else mode
         if self.app.sub_title != subtitle:
@@ -328,6 +332,12 @@ class MonitorScreen(Screen[None]):
             timeout=2,
         )
 
+    @on(DisplayChanged)
+    def _on_display_changed(self) -> None:
+        """`m`: the grid redraws its visible rows; the sidebar shows no numbers."""
+        self.detail.grid.set_mask(self.services.display.mask)
+        self._update_subtitle()
+
     def action_toggle_time(self) -> None:
         self.detail.mc_time = not self.detail.mc_time
         self._show_selected()
@@ -340,7 +350,9 @@ class MonitorScreen(Screen[None]):
         recipients = self.detail.grid.visible_recipients()
         if self._recipient_screen is None:  # built once: reopening then costs no compose
             self._recipient_screen = RecipientScreen(
-                history=self.services.history, now=self.services.clock.now
+                history=self.services.history,
+                now=self.services.clock.now,
+                display=self.services.display,
             )
             self.app.install_screen(self._recipient_screen, name="recipient")
         self._recipient_screen.show_recipients(

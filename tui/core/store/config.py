@@ -36,6 +36,8 @@ class Settings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     bell: bool = True
     max_concurrency: Annotated[int, msgspec.Meta(ge=1)] = 5
     default_profile: str | None = None
+    mask_numbers: bool = False
+    """Start with mobile numbers masked (`m` toggles), for screen sharing."""
 
 
 class Config(msgspec.Struct, frozen=True):
