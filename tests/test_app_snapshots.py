@@ -75,3 +75,13 @@ def test_help(snap_compare: Any, scene_for: Any, size: tuple[int, int]) -> None:
 @pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
 def test_add_invalid_id(snap_compare: Any, scene_for: Any, size: tuple[int, int]) -> None:
     assert shoot(snap_compare, scene_for, "add-invalid", size)
+
+
+def test_masked_numbers(snap_compare: Any, scene_for: Any) -> None:
+    """`m` on the monitor: the grid's numbers masked, "masked" in the header."""
+    assert shoot(snap_compare, scene_for, "masked", SMALL)
+
+
+def test_drilldown_masked(snap_compare: Any, scene_for: Any) -> None:
+    """`m` on the drill-down: its number masked, and it says so."""
+    assert shoot(snap_compare, scene_for, "recipient-masked", SMALL)

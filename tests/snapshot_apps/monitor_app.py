@@ -260,6 +260,19 @@ async def open_help(pilot: Pilot[None]) -> None:
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, HelpScreen), "help")
 
 
+async def mask_numbers(pilot: Pilot[None]) -> None:
+    """`m`, then its toast dismissed (when a toast fades is no part of the picture)."""
+    await pilot.press("m")
+    await wait_for(pilot, lambda: "masked" in str(pilot.app.sub_title), "numbers masked")
+    pilot.app.clear_notifications()
+
+
+async def open_recipient_masked(pilot: Pilot[None]) -> None:
+    """The drill-down, then `m` pressed on it."""
+    await open_recipient(pilot)
+    await mask_numbers(pilot)
+
+
 INVALID_ID_KEYS = ("a", "b", "space", "c")
 
 
@@ -283,6 +296,8 @@ SCENES: dict[str, SceneSpec] = {
     "recipient": SceneSpec("finished", open_recipient),
     "add-invalid": SceneSpec(None, open_add_invalid),
     "help": SceneSpec(None, open_help),
+    "masked": SceneSpec("finished", mask_numbers),
+    "recipient-masked": SceneSpec("finished", open_recipient_masked),
 }
 """Scene name → which send is selected and what is done once the data is in."""
 
