@@ -358,6 +358,19 @@ def test_closed_port_is_4(
     assert SECRET not in line
 
 
+def test_a_server_sending_a_byte_a_second_is_a_network_error_within_the_timeout(
+    sim: Simulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_config(sim_profile(sim.url) + "timeout = 0.5\n")
+    mid = sim.add_message("Your code is 1234")
+    tid = sim.create_send(mid, 25)
+    sim.inject(tid, Fault(kind="trickle", times=None, seconds=0.2))
+    code, out, err = run(capsys, "status", mid, tid)
+    assert (code, out) == (4, "")
+    line = one_error_line(err)
+    assert "timeout" in line and "within 0.5 s" in line
+
+
 # --------------------------------------------------------------------------- exit 5
 
 

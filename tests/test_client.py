@@ -747,3 +747,20 @@ async def test_a_poll_searches_no_import_path(sim: Any, monkeypatch: pytest.Monk
         for _ in range(3):
             await client.fetch(MC, mid, tid)
     assert searches == []
+
+
+async def test_a_server_sending_a_byte_a_second_fails_within_the_timeout(sim: Any) -> None:
+    """httpx bounds each read; the whole fetch, retries included, has one deadline."""
+    from tui.sim.faults import Fault
+
+    mid, tid = a_send(sim)
+    sim.inject(tid, Fault(kind="trickle", times=None, seconds=0.2))
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    async with sim_client(sim, sim_profile(sim, timeout=0.5)) as client:
+        with pytest.raises(NetworkError) as caught:
+            await client.fetch(MC, mid, tid)
+    took = loop.time() - started
+    assert caught.value.kind == "timeout"
+    assert "within 0.5 s" in str(caught.value) and "access_token" not in str(caught.value)
+    assert took < 0.5 + 5  # the reply would take about 100 s at that pace

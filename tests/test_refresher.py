@@ -21,11 +21,18 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 
 from tests.clocks import ManualClock, drive, real_wait, settle, tick
 from tui.core.api.client import SmsClient
-from tui.core.api.errors import ConfigError, RateLimited, ServerError, TokenNotForClient
+from tui.core.api.errors import (
+    ConfigError,
+    NetworkError,
+    RateLimited,
+    ServerError,
+    TokenNotForClient,
+)
 from tui.core.api.model import Delivery, SendKind
 from tui.core.api.profile import Profile
 from tui.core.refresher import Fetcher, Refresher
@@ -465,6 +472,32 @@ async def test_retry_after_also_holds_polls_queued_for_a_slot(
         await r.until(lambda: snapshot, "the 429")
         await r.tick(0.5)
         assert meter.started[b] == snapshot[b], "B fetched during A's Retry-After pause"
+
+
+async def test_a_slow_send_gives_its_slot_up_at_the_deadline(
+    sim: Simulator, tmp_path: Path
+) -> None:
+    """A reply at a byte a second: that send goes stale with a timeout, the other send
+    keeps being read through the one request slot."""
+    mid = sim.add_message()
+    slow, fine = sim.create_send(mid, 3), sim.create_send(mid, 3)
+    sim.inject(slow, Fault(kind="trickle", times=None, seconds=0.2))
+    profile = msgspec.structs.replace(sim_profile(sim), timeout=0.5)
+    states: list[SendState] = []
+    r = rig(make_config(tmp_path, profile, max_concurrency=1), states.append)
+    a, b = watched(mid, slow), watched(mid, fine)
+    r.refresher.watch(a)
+    r.refresher.watch(b)
+    async with running(r.refresher):
+        await r.until(
+            lambda: (
+                len(reads(states, b.key)) >= 3
+                and any(s.error is not None for s in states if s.key == a.key)
+            ),
+            "three reads of the fine send and a failed read of the slow one",
+        )
+    failed = next(s for s in states if s.key == a.key and s.error is not None)
+    assert isinstance(failed.error, NetworkError) and failed.error.kind == "timeout"
 
 
 # --------------------------------------------------------------------------- concurrency

@@ -124,5 +124,5 @@ def _with_faults(world: World, key: str, answer: Callable[[], Reply]) -> Reply:
     final = next((f for f in fired if f.kind != "latency"), None)
     if final is None:
         return answer()
-    normal = answer() if final.kind == "malformed" else Reply(200)
+    normal = answer() if final.kind in ("malformed", "trickle") else Reply(200)
     return fault_reply(final, normal, world.reference_id())

@@ -9,13 +9,21 @@ decided by a `random.Random` seeded from (seed, target), so runs repeat exactly.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal, get_args
 
 from tui.sim.replies import Reply, catalogue_error, gateway_error
 
 FaultKind = Literal[
-    "latency", "http500", "http429", "http503", "malformed", "html", "drop", "unexpected"
+    "latency",
+    "http500",
+    "http429",
+    "http503",
+    "malformed",
+    "html",
+    "drop",
+    "unexpected",
+    "trickle",
 ]
 FAULT_KINDS: frozenset[str] = frozenset(get_args(FaultKind))
 
@@ -28,7 +36,8 @@ MAINTENANCE_PAGE = (
 
 @dataclass(frozen=True, slots=True)
 class Fault:
-    """One kind of trouble. `times=None` fires forever; `seconds` is real time (latency)."""
+    """One kind of trouble. `times=None` fires forever; `seconds` is real time: the delay
+    of "latency", the pause between bytes of "trickle" (1 s when 0)."""
 
     kind: FaultKind
     times: int | None = 1
@@ -94,6 +103,8 @@ def fault_reply(fault: Fault, normal: Reply, ref: str) -> Reply:
     truncated body is how broken JSON really arrives (a proxy timeout mid-transfer).
     """
     kind = fault.kind
+    if kind == "trickle":  # the right answer, at a byte a second: only a deadline ends it
+        return replace(normal, trickle=fault.seconds or 1.0)
     if kind == "drop":
         return Reply(0, drop=True)
     if kind == "malformed":

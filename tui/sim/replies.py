@@ -21,13 +21,15 @@ JSON_TYPE = "application/json; charset=utf-8"
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """What to send back. `drop=True` means close the socket without answering."""
+    """What to send back. `drop=True` means close the socket without answering;
+    `trickle` > 0 sends the body one byte every `trickle` seconds."""
 
     status: int
     body: bytes = b""
     content_type: str = JSON_TYPE
     headers: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     drop: bool = False
+    trickle: float = 0.0
 
 
 def json_reply(status: int, payload: object, headers: Sequence[tuple[str, str]] = ()) -> Reply:

@@ -11,6 +11,7 @@ import contextlib
 import socket
 import sys
 import threading
+import time
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
@@ -110,7 +111,13 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in reply.headers:
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(reply.body)
+        if not reply.trickle:
+            self.wfile.write(reply.body)
+            return
+        for i in range(len(reply.body)):  # until the client gives up (it must)
+            self.wfile.write(reply.body[i : i + 1])
+            self.wfile.flush()
+            time.sleep(reply.trickle)
 
     def _drop(self) -> None:
         """Close without a byte of answer, the way a dying proxy does."""

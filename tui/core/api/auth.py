@@ -30,7 +30,14 @@ from tui.core.api.errors import (
     RateLimited,
     ServerError,
 )
-from tui.core.api.http import network_error, profile_where, retry_after_of, server_text
+from tui.core.api.http import (
+    network_error,
+    profile_where,
+    request_deadline,
+    retry_after_of,
+    server_text,
+    within,
+)
 from tui.core.api.profile import Profile
 
 log = logging.getLogger("sendwatch.auth")
@@ -234,7 +241,8 @@ class _FetchingProvider(TokenProvider):
         """POST the token request; return (status, decoded JSON or None)."""
         url = self._auth_base() + self.endpoint
         try:
-            response = await self._http.post(url, json=dict(body))
+            async with within(request_deadline(self.profile), f" to POST {self.endpoint}"):
+                response = await self._http.post(url, json=dict(body))
         except httpx.TransportError as exc:
             raise network_error(exc) from None
         except httpx.InvalidURL as exc:

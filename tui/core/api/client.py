@@ -32,6 +32,8 @@ from tui.core.api.http import (
     build_http_client,
     network_error,
     profile_where,
+    request_deadline,
+    within,
 )
 from tui.core.api.ids import check_id, path_segment
 from tui.core.api.model import Delivery, SendKind
@@ -212,6 +214,30 @@ class SmsClient:
             raise UsageError(f"the client for {profile_where(self.profile)} is closed")
         if self._rest_base() is None and self.profile.auth != "oauth2":
             raise self._missing_base()
+        # One deadline for the token, every attempt and every wait between them: a fetch
+        # ends within the profile's timeout however slowly the server answers.
+        async with within(request_deadline(self.profile), f" to {method} {path}"):
+            return await self._attempts(
+                method,
+                path,
+                message_id=message_id,
+                token_id=token_id,
+                on_success=on_success,
+                json_body=json_body,
+                idempotent=idempotent,
+            )
+
+    async def _attempts(
+        self,
+        method: str,
+        path: str,
+        *,
+        message_id: str,
+        token_id: str,
+        on_success: Callable[[bytes], Awaitable[T]],
+        json_body: Mapping[str, Any] | None,
+        idempotent: bool,
+    ) -> T:
         attempt = 0
         refreshed = False
         while True:

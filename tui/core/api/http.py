@@ -7,6 +7,8 @@ neither needs the other.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import email.utils
 import errno
 import importlib.util
@@ -17,7 +19,7 @@ import socket
 import ssl
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import UTC
 from typing import Any
 
@@ -65,6 +67,26 @@ def profile_where(profile: Profile) -> str:
     return f"profile {profile.name!r}"
 
 
+def request_deadline(profile: Profile | None) -> float:
+    """Seconds one request may take in all: the profile's `timeout`."""
+    return profile.timeout if profile and profile.timeout > 0 else DEFAULT_TIMEOUT
+
+
+@contextlib.asynccontextmanager
+async def within(seconds: float, what: str = "") -> AsyncIterator[None]:
+    """Connect, headers and the whole body within `seconds`, else a timeout NetworkError
+    (`what` names the request: " to GET /sms/v1/…", never a query).
+
+    httpx's timeout bounds each read, not the request: a server sending a byte a second
+    would hold a request, and its concurrency slot, for as long as it liked.
+    """
+    try:
+        async with asyncio.timeout(seconds):
+            yield
+    except TimeoutError:
+        raise NetworkError("timeout", f"no complete reply{what} within {seconds:g} s") from None
+
+
 def build_http_client(
     profile: Profile | None = None, *, max_connections: int = 10
 ) -> httpx.AsyncClient:
@@ -73,7 +95,7 @@ def build_http_client(
     TLS verification is always on; `profile.ca_bundle` adds a CA file (corporate
     proxies). Proxies come from the environment (HTTPS_PROXY, NO_PROXY, ...).
     """
-    total = profile.timeout if profile and profile.timeout > 0 else DEFAULT_TIMEOUT
+    total = request_deadline(profile)
     timeout = httpx.Timeout(total, connect=min(5.0, total / 2))
     verify: ssl.SSLContext | bool = True
     if profile is not None and profile.ca_bundle:
@@ -161,6 +183,14 @@ _KIND_TEXT = {
 }
 
 
+def where(request: httpx.Request | None) -> str:
+    """` on GET https://host/path`: never the query, which may hold a token."""
+    if request is None:
+        return ""
+    url = request.url
+    return f" on {request.method} {url.scheme}://{url.netloc.decode('ascii', 'replace')}{url.path}"
+
+
 def network_error(exc: httpx.TransportError, request: httpx.Request | None = None) -> NetworkError:
     """Map an httpx transport exception to NetworkError with a detail free of secrets.
 
@@ -168,20 +198,15 @@ def network_error(exc: httpx.TransportError, request: httpx.Request | None = Non
     low-level reason, passed through `redact` in case it quoted a URL.
     """
     kind = network_kind(exc)
-    where = ""
     if request is None:
         try:
             request = exc.request
         except RuntimeError:
             request = None
-    if request is not None:
-        url = request.url
-        where = f" on {request.method} {url.scheme}://{url.netloc.decode('ascii', 'replace')}"
-        where += url.path
     reason = str(exc).strip() or type(exc).__name__
     if len(reason) > MAX_SERVER_TEXT:
         reason = reason[:MAX_SERVER_TEXT] + "…"
-    detail = redact(f"{_KIND_TEXT[kind]}{where} ({reason})")
+    detail = redact(f"{_KIND_TEXT[kind]}{where(request)} ({reason})")
     return NetworkError(kind, detail)
 
 
