@@ -493,3 +493,32 @@ def test_nesting_too_deep_for_the_whole_body_is_too_deep_for_a_slice(
     whole = run()
     assert sliced == whole
     assert sliced[0] != sliced[-1], "the range spans the depth json.loads refuses"
+
+
+def _with_escapes(status: str, number: str) -> bytes:
+    """A body whose status and number carry JSON escapes written as is (json.dumps would
+    escape the backslash)."""
+    body = {**NEW_SHAPE, "status": "@S@", "tracking": [{**NEW_SHAPE["tracking"][0]}]}
+    body["tracking"][0]["mobileNumber"] = "@N@"
+    text = json.dumps(body).replace("@S@", status).replace("@N@", number)
+    return text.encode()
+
+
+@pytest.mark.parametrize("slices", [False, True])
+def test_lone_surrogates_are_replaced_at_the_parse_boundary(
+    slices: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`"\\ud800"` is legal JSON but no text a terminal, a file or SQLite can hold."""
+    if not slices:  # the whole-body path too
+        monkeypatch.setattr(parse, "split_tracking", lambda body: None)
+    d = parse_delivery_bytes(_with_escapes(r"Fin\ud800ished", r"1555\uDC005555510"))
+    assert d.status == "Fin\ufffdished"
+    assert d.recipients[0].mobile_number == "1555\ufffd5555510"
+    for text in (d.status, d.recipients[0].mobile_number, *map(str, d.recipients[0].events)):
+        text.encode("utf-8")  # storable
+
+
+def test_surrogate_pairs_and_escaped_backslashes_are_left_alone() -> None:
+    d = parse_delivery_bytes(_with_escapes(r"Finished \ud83d\ude00", r"1555\\ud8005510"))
+    assert d.status == "Finished \U0001f600"
+    assert d.recipients[0].mobile_number == "1555\\ud8005510"

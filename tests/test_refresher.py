@@ -13,11 +13,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import json
+import sqlite3
 import threading
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,7 @@ from tui.core.api.errors import (
     TokenNotForClient,
 )
 from tui.core.api.model import Delivery, SendKind
+from tui.core.api.parse import parse_delivery_bytes
 from tui.core.api.profile import Profile
 from tui.core.refresher import Fetcher, Refresher
 from tui.core.state import SendState
@@ -815,3 +818,67 @@ async def test_a_bug_or_absurd_retry_after_never_ends_polling(tmp_path: Path) ->
         assert "internal error" in str(states[-1].error)
         r.refresher.refresh_now(send.key)
         await r.until(lambda: fetcher.calls >= 3, "a read after the crash")
+
+
+class _FailingHistory(History):
+    """A history store whose every write and read fails, as a lone surrogate once did."""
+
+    def record_status(self, send_key: str, status: str, seen_at: datetime) -> bool:
+        raise UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed")
+
+    def current(self, send_key: str) -> dict[str, tuple[str, datetime]]:
+        raise sqlite3.OperationalError("disk I/O error")
+
+
+async def test_no_history_failure_ever_stops_polling(sim: Simulator, tmp_path: Path) -> None:
+    mid = sim.add_message()
+    send = watched(mid, sim.create_send(mid, 3))
+    states: list[SendState] = []
+    with _FailingHistory(tmp_path / "h.sqlite3") as history:
+        r = rig(make_config(tmp_path, sim_profile(sim)), states.append, history=history)
+        r.refresher.watch(send)
+        async with running(r.refresher):
+            await r.until(lambda: len(reads(states, send.key)) >= 3, "three reads")
+    last = states[-1]
+    assert last.error is None
+    assert last.warning is not None and last.warning.startswith("history not saved")
+
+
+async def test_a_lone_surrogate_from_the_server_is_stored_and_polling_goes_on(
+    tmp_path: Path,
+) -> None:
+    body = json.dumps({"status": "@", "tracking": [{"mobileNumber": "#"}]})
+    body = body.replace("@", "Start\\ud800ed").replace("#", "1555\\udc00")
+    fetcher = _Body(body.encode())
+    profile = Profile(name="sim", auth="token", rest_url="http://127.0.0.1:9", access_token_env="X")
+    states: list[SendState] = []
+    send = watched("MzA6Nzg6MA", "TOKEN1")
+    with History(tmp_path / "h.sqlite3") as history:
+        r = rig(
+            make_config(tmp_path, profile),
+            states.append,
+            history=history,
+            client_factory=lambda p: fetcher,
+        )
+        r.refresher.watch(send)
+        async with running(r.refresher):
+            await r.until(lambda: fetcher.calls >= 3, "three reads")
+            await settle(r.refresher)
+        assert [s for s, _ in history.status_observations(send.key)] == ["Start\ufffded"]
+    assert all(s.error is None and s.warning is None for s in states)
+
+
+class _Body:
+    """A fetcher that parses the same body every time, as the client does."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body, self.calls = body, 0
+
+    async def fetch(
+        self, kind: SendKind, message_id: str, token_id: str, *, previous: Delivery | None = None
+    ) -> Delivery:
+        self.calls += 1
+        return parse_delivery_bytes(self.body, previous)
+
+    async def aclose(self) -> None:
+        pass

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import json
+import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -259,8 +260,33 @@ def parse_delivery(body: object, previous: Delivery | None = None) -> Delivery:
         return _delivery(body, reader, previous)
 
 
+_SURROGATE_ESCAPE = re.compile(
+    rb"(?<!\\)((?:\\\\)*)"  # an even run of backslashes: what follows is an escape
+    rb"(\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}"  # a pair: kept
+    rb"|\\u[dD][89a-fA-F][0-9a-fA-F]{2})"  # a lone half
+)
+
+
+def _keep_pairs(match: re.Match[bytes]) -> bytes:
+    escape = match.group(2)
+    return match.group(0) if len(escape) == 12 else match.group(1) + b"\\ufffd"
+
+
+def without_lone_surrogates(body: bytes) -> bytes:
+    """`body` with each lone surrogate escape (`"\\ud800"`, legal JSON) made U+FFFD.
+
+    Decoded, such a half is a str no terminal, file or SQLite can take (UTF-8 has no
+    encoding for it): replaced here, before any decoder, it never reaches one. A body
+    without `\\ud`/`\\uD` (nearly all) is returned as is after one fast scan.
+    """
+    if body.find(b"\\ud") < 0 and body.find(b"\\uD") < 0:
+        return body
+    return _SURROGATE_ESCAPE.sub(_keep_pairs, body)
+
+
 def parse_delivery_bytes(body: bytes, previous: Delivery | None = None) -> Delivery:
     """Decode and parse a response body; anything that is not JSON is a BadResponse."""
+    body = without_lone_surrogates(body)
     with _gc_paused():
         sliced = _parse_in_slices(body, previous)
         if sliced is not None:
