@@ -35,7 +35,7 @@ def test_escape_sequences_in_any_server_text_are_shown_not_sent() -> None:
     hostile = make_recipient(f"1555{ESCAPES}\u202e", [event(ESCAPES, None)])
     texts = cells(hostile, None, TODAY)
     assert all(is_plain(t) for t in texts), texts
-    assert texts[0] == "1555␛[31mred␛]0;title␇\ufffd2J"
+    assert texts[0] == "1555␛[31mred␛]0;title␇\ufffd2J<U+202E>"
     assert "␛[31mred" in texts[2] and "␛[31mred" in texts[3]
 
 

@@ -420,7 +420,7 @@ def test_safe_cell_replaces_every_control_character() -> None:
     assert safe_text(HOSTILE) == "␛[31mred␛]0;title␇ [bold]x[/bold]"
     assert safe_text("a\r\nb\tc") == "a  b c"
     assert safe_text("x\u009b31m\u0085y") == "x\ufffd31m\ufffdy"
-    assert safe_text("\u202eabc\u2066d\u2069\u200f") == "abcd"
+    assert safe_text("\u202eabc\u2066d\u2069\u200f") == "<U+202E>abc<U+2066>d<U+2069><U+200F>"
     assert safe_text("line\u2028two") == "line two"
     assert safe_text("bad\ud800") == "bad\ufffd"
     assert safe_text("del\x7f") == "del␡"

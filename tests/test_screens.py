@@ -278,7 +278,7 @@ async def test_confirm_shows_question_and_detail_literally() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         shown = screen_text(app)
-    assert "[31m[bold]x[/bold]?" in shown
+    assert "[31m[bold]x[/bold]<U+202E>?" in shown
     assert "line [i]two[/i]" in shown
     assert "\x1b" not in shown
 

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Final
+
+
+def visible(char: str) -> str:
+    """An invisible character as text: `<U+200B>`."""
+    return f"<U+{ord(char):04X}>"
 
 
 def _build_table() -> dict[int, str]:
@@ -16,9 +22,19 @@ def _build_table() -> dict[int, str]:
         table[code] = "\ufffd"
     for code in (0x2028, 0x2029):  # line / paragraph separators
         table[code] = " "
-    # Bidi embeddings, overrides, isolates and marks: dropped, so a number can't read backwards.
-    for code in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)):
-        table[code] = ""
+    # Invisible format characters (zero-width spaces and joiners, BOM, bidi marks,
+    # embeddings, overrides and isolates) are shown by name: a number can't read
+    # backwards, and two numbers that differ only by one don't look equal.
+    for code in (
+        0x00AD,
+        0x061C,
+        0x180E,
+        *range(0x200B, 0x2010),
+        *range(0x202A, 0x202F),
+        *range(0x2060, 0x2070),
+        0xFEFF,
+    ):
+        table[code] = visible(chr(code))
     for code in range(0xD800, 0xE000):  # lone surrogates cannot be written to a terminal
         table[code] = "\ufffd"
     return table
@@ -27,8 +43,17 @@ def _build_table() -> dict[int, str]:
 _SAFE_TABLE: Final = _build_table()
 
 
+def _rest(text: str) -> str:
+    """What the table leaves unprintable (other spaces, private use, unassigned...)."""
+    return "".join(
+        c if c.isprintable() else " " if unicodedata.category(c).startswith("Z") else visible(c)
+        for c in text
+    )
+
+
 def safe_text(value: object, *, limit: int | None = None) -> str:
-    """One printable line: controls shown as symbols, bidi tricks dropped, markup left literal.
+    """One printable line: controls shown as symbols, invisible characters by name (a
+    bidi override as `<U+202E>`), markup left literal.
 
     Callers still render the result as plain text (never markup); this only makes sure
     nothing in it is an escape sequence or breaks the layout.
@@ -36,6 +61,8 @@ def safe_text(value: object, *, limit: int | None = None) -> str:
     text = value if isinstance(value, str) else ("" if value is None else str(value))
     if not text.isprintable():  # every character we replace is non-printable
         text = text.translate(_SAFE_TABLE)
+        if not text.isprintable():
+            text = _rest(text)
     if limit is not None and len(text) > limit:
         return text[: max(limit - 1, 0)] + "…"
     return text
