@@ -14,7 +14,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 
@@ -26,6 +25,7 @@ from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.recipient import RecipientScreen
 from tui.ui.screens.text_prompt import TextPromptScreen
 from tui.ui.services import Services
+from tui.ui.sharing import SharingActions
 from tui.ui.view_model import MonitorModel
 from tui.ui.widgets.recipient_grid import RecipientGrid
 from tui.ui.widgets.send_detail import SendDetail
@@ -44,7 +44,7 @@ class SendUpdated(Message):
         self.state = state
 
 
-class MonitorScreen(Screen[None]):
+class MonitorScreen(SharingActions):
     """The sends and the selected one; owns the keys that change them."""
 
     HELP_TITLE: ClassVar[str] = "Monitor"
@@ -75,6 +75,33 @@ class MonitorScreen(Screen[None]):
             show=False,
             tooltip="Created/completed as Marketing Cloud sent them (UTC−6), or local",
             id="monitor.time",
+        ),
+        Binding(
+            "x",
+            "export",
+            "Export",
+            show=False,
+            tooltip="Export the selected send's recipients, as the grid filters them, to CSV "
+            "or JSON",
+            id="monitor.export",
+        ),
+        Binding(
+            "y",
+            "copy",
+            "Copy",
+            show=False,
+            tooltip="Copy what has the focus: the number (grid), message id and token id "
+            "(sidebar), the reference id (error box)",
+            id="monitor.copy",
+        ),
+        Binding(
+            "Y",
+            "copy_ticket",
+            "Ticket note",
+            show=False,
+            tooltip="Copy a ticket note: ids, status, times, counts, failures by code, failed "
+            "numbers",
+            id="monitor.ticket",
         ),
     ]
 
@@ -339,7 +366,9 @@ class MonitorScreen(Screen[None]):
         recipients = self.detail.grid.visible_recipients()
         if self._recipient_screen is None:  # built once: reopening then costs no compose
             self._recipient_screen = RecipientScreen(
-                history=self.services.history, now=self.services.clock.now
+                history=self.services.history,
+                now=self.services.clock.now,
+                copy_number=self.copy_number,
             )
             self.app.install_screen(self._recipient_screen, name="recipient")
         self._recipient_screen.show_recipients(

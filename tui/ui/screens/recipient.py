@@ -92,7 +92,7 @@ class RecipientScreen(Screen[None]):
         Binding("n", "step(1)", "Next", tooltip="Next recipient", id="recipient.next"),
         Binding("p", "step(-1)", "Previous", tooltip="Previous recipient", id="recipient.previous"),
         Binding(
-            "c",
+            "y,c",
             "copy_number",
             "Copy number",
             tooltip="Copy the number to the clipboard",
@@ -166,6 +166,7 @@ class RecipientScreen(Screen[None]):
         since: Mapping[str, datetime] | None = None,
         history: OutcomeHistory | None = None,
         now: Callable[[], datetime] | None = None,
+        copy_number: Callable[[str], None] | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -173,6 +174,8 @@ class RecipientScreen(Screen[None]):
         super().__init__(name=name, id=id, classes=classes)
         self.history = history
         self.now = now or (lambda: datetime.now(UTC))
+        self.copier = copy_number
+        """How the monitor copies a number (its clipboard route, masking, the modal)."""
         self.show_recipients(recipients, index, send_key=send_key, send_name=send_name, since=since)
 
     @property
@@ -385,6 +388,9 @@ class RecipientScreen(Screen[None]):
     def action_copy_number(self) -> None:
         recipient = self.recipient
         if recipient is None:
+            return
+        if self.copier is not None:
+            self.copier(recipient.mobile_number)
             return
         number = safe_text(recipient.mobile_number)
         self.app.copy_to_clipboard(number)
