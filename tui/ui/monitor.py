@@ -81,8 +81,7 @@ class MonitorScreen(SharingActions):
             "export",
             "Export",
             show=False,
-            tooltip="Export the selected send's recipients, as the grid filters them, to CSV "
-            "or JSON",
+            tooltip="Export the recipients the grid shows to CSV or JSON",
             id="monitor.export",
         ),
         Binding(
@@ -90,8 +89,8 @@ class MonitorScreen(SharingActions):
             "copy",
             "Copy",
             show=False,
-            tooltip="Copy what has the focus: the number (grid), message id and token id "
-            "(sidebar), the reference id (error box)",
+            tooltip="Copy what has the focus: a number (grid), both ids (sidebar), a "
+            "reference id (error box)",
             id="monitor.copy",
         ),
         Binding(
@@ -99,8 +98,7 @@ class MonitorScreen(SharingActions):
             "copy_ticket",
             "Ticket note",
             show=False,
-            tooltip="Copy a ticket note: ids, status, times, counts, failures by code, failed "
-            "numbers",
+            tooltip="Copy a ticket note: ids, status, times, counts, failures by code",
             id="monitor.ticket",
         ),
     ]
