@@ -215,7 +215,7 @@ async def test_y_in_the_grid_copies_the_number_by_osc52_and_shows_it(
         assert clipboard_writes(terminal) == [osc52(number)]
         shown = " ".join(screen(app).split())
         assert "Copied: mobile number" in shown
-        assert 'with OSC 52 (clipboard = "osc52")' in shown
+        assert 'Sent by OSC 52 (clipboard = "osc52")' in shown
         assert "may drop OSC 52 silently" in shown
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is app.monitor, "closed")

@@ -75,3 +75,8 @@ def test_help(snap_compare: Any, scene_for: Any, size: tuple[int, int]) -> None:
 @pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
 def test_add_invalid_id(snap_compare: Any, scene_for: Any, size: tuple[int, int]) -> None:
     assert shoot(snap_compare, scene_for, "add-invalid", size)
+
+
+def test_copy_modal(snap_compare: Any, scene_for: Any) -> None:
+    """`Y` on a finished send: the ticket note, the route used, and that it may be dropped."""
+    assert shoot(snap_compare, scene_for, "copy", SMALL)

@@ -89,8 +89,7 @@ class MonitorScreen(SharingActions):
             "copy",
             "Copy",
             show=False,
-            tooltip="Copy what has the focus: a number (grid), both ids (sidebar), a "
-            "reference id (error box)",
+            tooltip="Copy what has focus: number, ids (sidebar), reference id (error box)",
             id="monitor.copy",
         ),
         Binding(

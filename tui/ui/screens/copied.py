@@ -20,17 +20,17 @@ from tui.ui.screens.dialog import Dialog
 __all__ = ["CopiedScreen", "route_words"]
 
 _SENT = {
-    "osc52": 'Sent to your terminal\'s clipboard with OSC 52 (clipboard = "osc52").',
-    "tmux": "Sent to your terminal's clipboard with OSC 52 through tmux's passthrough "
-    '(clipboard = "tmux"; tmux needs allow-passthrough on).',
+    "osc52": 'Sent by OSC 52 (clipboard = "osc52").',
+    "tmux": "Sent by OSC 52 through tmux's passthrough "
+    '(clipboard = "tmux"; needs tmux\'s allow-passthrough on).',
 }
 _NOT_SENT = {
     "off": 'Not sent to the clipboard: clipboard = "off" in config.toml.',
     "tmux": 'Not sent: clipboard = "tmux", but there is no terminal to write to.',
 }
+SELECT = "select the text below with your terminal (shift+drag in most)"
 DROPPED = (
-    "Terminals, SSH clients and tmux may drop OSC 52 silently: if your clipboard did not "
-    "change, select the text below with your terminal (shift+drag in most)."
+    f"Terminals, SSH and tmux may drop OSC 52 silently: if your clipboard did not change, {SELECT}."
 )
 
 
@@ -38,7 +38,7 @@ def route_words(copied: Copied) -> str:
     """Which route was used and what that means, in a sentence or three."""
     if not copied.sent:
         words = _NOT_SENT.get(copied.route, "Not sent.")
-        return f"{words} Select the text below with your terminal (shift+drag in most)."
+        return f"{words} {SELECT.capitalize()}."
     words = f"{_SENT[copied.route]} {DROPPED}"
     if copied.full_bytes is not None:
         words += (
