@@ -57,13 +57,16 @@ class CopiedScreen(Dialog[None]):
     ]
 
     DEFAULT_CSS = """
+    CopiedScreen > #copied-dialog {
+        width: 100;
+    }
     CopiedScreen #copied-route {
         color: $text-muted;
         margin-bottom: 1;
     }
     CopiedScreen #copied-text {
         height: auto;
-        max-height: 16;
+        max-height: 70vh;
     }
     """
 
