@@ -85,3 +85,8 @@ def test_masked_numbers(snap_compare: Any, scene_for: Any) -> None:
 def test_drilldown_masked(snap_compare: Any, scene_for: Any) -> None:
     """`m` on the drill-down: its number masked, and it says so."""
     assert shoot(snap_compare, scene_for, "recipient-masked", SMALL)
+
+
+def test_copy_modal(snap_compare: Any, scene_for: Any) -> None:
+    """`Y` on a finished send: the ticket note, the route used, and that it may be dropped."""
+    assert shoot(snap_compare, scene_for, "copy", SMALL)

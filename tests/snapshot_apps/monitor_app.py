@@ -31,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from tui.cli.demo import DEMO_HEAD_START, DEMO_PROFILE, DEMO_SECRET_ENV, demo_config, seed_demo
 from tui.core.api.client import SmsClient
@@ -43,6 +43,7 @@ from tui.core.store.watchlist import WatchedSend, WatchList
 from tui.sim import Fault, Simulator
 from tui.ui.app import SendwatchApp
 from tui.ui.screens.add_send import AddSendScreen
+from tui.ui.screens.copied import CopiedScreen
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.recipient import RecipientScreen
 from tui.ui.view_model import MonitorModel
@@ -283,6 +284,13 @@ async def open_add_invalid(pilot: Pilot[None]) -> None:
     await pilot.press(*INVALID_ID_KEYS)
 
 
+async def copy_ticket_note(pilot: Pilot[None]) -> None:
+    """`Y`: the selected send's ticket note, in the window that shows what was copied."""
+    await pilot.press("Y")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, CopiedScreen), "copy modal")
+    pilot.app.screen.query_one(TextArea).cursor_blink = False
+
+
 @dataclass(frozen=True)
 class SceneSpec:
     selected: str | None = None
@@ -298,6 +306,7 @@ SCENES: dict[str, SceneSpec] = {
     "help": SceneSpec(None, open_help),
     "masked": SceneSpec("finished", mask_numbers),
     "recipient-masked": SceneSpec("finished", open_recipient_masked),
+    "copy": SceneSpec("finished", copy_ticket_note),
 }
 """Scene name → which send is selected and what is done once the data is in."""
 

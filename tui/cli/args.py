@@ -16,6 +16,7 @@ EXIT_CODES = {
     3: "API or auth error",
     4: "network error",
     5: "timed out waiting (--wait)",
+    73: "the export file could not be written (export -o: a read-only folder, a full disk)",
     70: "internal error (a bug: please report it; SENDWATCH_DEBUG=1 shows the traceback)",
     74: "sendwatch's own files could not be read or written (watch list, history, config)",
 }
@@ -90,6 +91,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--timeout", type=float, default=600.0, help="give up waiting after S seconds (600)"
     )
     status.add_argument("--interval", type=float, help="seconds between polls with --wait")
+
+    export = sub.add_parser(
+        "export",
+        help="write a send's recipients as CSV or JSON (stdout by default)",
+        epilog=_exit_codes() + "  export exits 0 once written, whatever the send's status\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _ids(export)
+    export.add_argument("--format", "-f", choices=["csv", "json"], default="csv")
+    export.add_argument("-o", "--output", metavar="FILE", help="write FILE (atomically)")
+    export.add_argument("--events", action="store_true", help="every raw event too")
+    export.add_argument("--mask", action="store_true", help="mask numbers (1555•••5510)")
+    export.add_argument(
+        "--outcome",
+        action="append",
+        choices=["delivered", "failed", "pending", "unknown"],
+        help="only recipients with this outcome (repeat for several)",
+    )
 
     add = sub.add_parser("add", help="add a send to the watch list")
     _ids(add)

@@ -15,9 +15,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from msgspec import structs
+
 from tui.cli.exits import EXIT_INTERNAL, err
 from tui.core.api.errors import SendwatchError
-from tui.core.store.config import Config, load_config
+from tui.core.store.config import ClipboardRoute, Config, load_config
 from tui.core.store.history import History
 from tui.core.store.paths import config_path
 from tui.core.store.watchlist import WatchList
@@ -106,6 +108,14 @@ def run_monitor(args: argparse.Namespace | None = None) -> int:
     return run_app(app)
 
 
+def _user_clipboard() -> ClipboardRoute:
+    """The user's clipboard route, so copies in the demo work as they will for real."""
+    try:
+        return load_config().settings.clipboard
+    except SendwatchError:
+        return "osc52"
+
+
 def run_demo(args: argparse.Namespace) -> int:
     """The monitor on an in-process simulator, in a throwaway directory."""
     from tui.cli.demo import DEMO_HEAD_START, DEMO_SECRET_ENV, demo_config, seed_demo
@@ -117,7 +127,9 @@ def run_demo(args: argparse.Namespace) -> int:
     try:
         sim.start()
         os.environ[DEMO_SECRET_ENV] = Simulator.CLIENT_SECRET
-        config = with_flags(demo_config(sim, workdir), args)
+        config = demo_config(sim, workdir)
+        settings = structs.replace(config.settings, clipboard=_user_clipboard())
+        config = with_flags(structs.replace(config, settings=settings), args)
         watchlist = WatchList(workdir / "watchlist.toml")
         watchlist.load()
         for send in seed_demo(sim):

@@ -11,6 +11,7 @@ from tui.cli.args import build_parser
 
 COMMANDS = {
     "status": "tui.cli.status",
+    "export": "tui.cli.export",
     "add": "tui.cli.commands",
     "list": "tui.cli.commands",
     "remove": "tui.cli.commands",

@@ -26,6 +26,7 @@ from tui.core.state import SendState
 from tui.core.store.config import Config
 from tui.core.store.history import KEEP_REMOVED, History
 from tui.core.store.watchlist import WatchList
+from tui.ui.clipboard import Clipboard, driver_class
 from tui.ui.display import Display, DisplayChanged
 from tui.ui.keys import binding_ids, help_sections, keymap_problems
 from tui.ui.monitor import MonitorScreen, SendUpdated
@@ -101,6 +102,9 @@ class SendwatchApp(App[None]):
         )
         self.writer = WatchListWriter(self)
         self.display_options = Display(masked=config.settings.mask_numbers)
+        self.copies = Clipboard(config.settings.clipboard)
+        """Where copies go; the driver this app builds hands it the terminal."""
+        self.driver_class = driver_class(self.driver_class, self.copies)
         self.services = Services(
             config,
             watchlist,
@@ -110,6 +114,7 @@ class SendwatchApp(App[None]):
             self.model,
             self.writer,
             self.display_options,
+            clipboard=self.copies,
         )
         self.prune_worker: Worker[None] | None = None
         """Drops the history of sends removed long ago; tests wait for it."""

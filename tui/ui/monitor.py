@@ -14,7 +14,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Header, Static
 
@@ -27,6 +26,7 @@ from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.recipient import RecipientScreen
 from tui.ui.screens.text_prompt import TextPromptScreen
 from tui.ui.services import Services
+from tui.ui.sharing import SharingActions
 from tui.ui.view_model import MonitorModel
 from tui.ui.widgets.footer import SteadyFooter
 from tui.ui.widgets.recipient_grid import RecipientGrid
@@ -46,7 +46,7 @@ class SendUpdated(Message):
         self.state = state
 
 
-class MonitorScreen(Screen[None]):
+class MonitorScreen(SharingActions):
     """The sends and the selected one; owns the keys that change them."""
 
     HELP_TITLE: ClassVar[str] = "Monitor"
@@ -77,6 +77,30 @@ class MonitorScreen(Screen[None]):
             show=False,
             tooltip="Created/completed as Marketing Cloud sent them (UTC−6), or local",
             id="monitor.time",
+        ),
+        Binding(
+            "x",
+            "export",
+            "Export",
+            show=False,
+            tooltip="Export the recipients the grid shows to CSV or JSON",
+            id="monitor.export",
+        ),
+        Binding(
+            "y",
+            "copy",
+            "Copy",
+            show=False,
+            tooltip="Copy what has focus: number, ids (sidebar), reference id (error box)",
+            id="monitor.copy",
+        ),
+        Binding(
+            "Y",
+            "copy_ticket",
+            "Ticket note",
+            show=False,
+            tooltip="Copy a ticket note: ids, status, times, counts, failures by code",
+            id="monitor.ticket",
         ),
     ]
 
@@ -353,6 +377,7 @@ class MonitorScreen(Screen[None]):
                 history=self.services.history,
                 now=self.services.clock.now,
                 display=self.services.display,
+                copy_number=self.copy_number,
             )
             self.app.install_screen(self._recipient_screen, name="recipient")
         self._recipient_screen.show_recipients(

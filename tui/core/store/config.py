@@ -14,7 +14,7 @@ import shlex
 import stat
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 import msgspec
@@ -30,6 +30,9 @@ _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SECRET_SOURCES = ("client_secret_env", "client_secret_command", "client_secret")
 _TOKEN_SOURCES = ("access_token_env", "access_token")
 
+ClipboardRoute = Literal["osc52", "tmux", "off"]
+"""How copies reach the clipboard: OSC 52, OSC 52 through tmux's passthrough, or not at all."""
+
 
 class Settings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     refresh_interval: float = 5.0
@@ -38,6 +41,7 @@ class Settings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     default_profile: str | None = None
     mask_numbers: bool = False
     """Start with mobile numbers masked (`m` toggles), for screen sharing."""
+    clipboard: Annotated[ClipboardRoute, msgspec.Meta(description="clipboard route")] = "osc52"
 
 
 class Config(msgspec.Struct, frozen=True):

@@ -94,7 +94,7 @@ class RecipientScreen(Screen[None]):
         Binding("n", "step(1)", "Next", tooltip="Next recipient", id="recipient.next"),
         Binding("p", "step(-1)", "Previous", tooltip="Previous recipient", id="recipient.previous"),
         Binding(
-            "c",
+            "y,c",
             "copy_number",
             "Copy number",
             tooltip="Copy the number to the clipboard (masked while numbers are masked)",
@@ -169,6 +169,7 @@ class RecipientScreen(Screen[None]):
         history: OutcomeHistory | None = None,
         now: Callable[[], datetime] | None = None,
         display: Display | None = None,
+        copy_number: Callable[[str], None] | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -178,6 +179,8 @@ class RecipientScreen(Screen[None]):
         self.now = now or (lambda: datetime.now(UTC))
         self.display_options = display or Display()
         """How numbers are drawn: the monitor's own, so `m` here masks there too."""
+        self.copier = copy_number
+        """How the monitor copies a number (its clipboard route, masking, the modal)."""
         self.show_recipients(recipients, index, send_key=send_key, send_name=send_name, since=since)
 
     @property
@@ -411,6 +414,9 @@ class RecipientScreen(Screen[None]):
     def action_copy_number(self) -> None:
         recipient = self.recipient
         if recipient is None:
+            return
+        if self.copier is not None:
+            self.copier(recipient.mobile_number)
             return
         number = self.display_options.number(safe_text(recipient.mobile_number))
         self.app.copy_to_clipboard(number)

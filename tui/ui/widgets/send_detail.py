@@ -202,6 +202,10 @@ def empty_message(state: SendState) -> str:
     return "Waiting for the first read…"
 
 
+class ProblemBox(Static, can_focus=True):
+    """The last error; focusable, so `y` there copies its reference id."""
+
+
 class SendDetail(Vertical):
     """Shows one send; `show()` is cheap to call on every refresher update."""
 
@@ -220,7 +224,7 @@ class SendDetail(Vertical):
             for n in range(4):
                 yield Static(classes="step", id=f"step-{n}")
         yield Static(id="counts")
-        yield Static(id="problem")
+        yield ProblemBox(id="problem")
         yield RecipientGrid(id="grid", today=lambda: self._now().astimezone().date())
 
     @property
