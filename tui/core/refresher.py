@@ -249,7 +249,11 @@ class Refresher:
                 profile = self._config.profiles.get(profile_name)
                 if profile is None:
                     raise ConfigError(
-                        str(self._config.path), f"profile {profile_name!r} is not configured"
+                        str(self._config.path),
+                        f"profile {profile_name!r} is not configured",
+                        remedy=f"add [profiles.{profile_name}] to config.toml and restart "
+                        "sendwatch, or watch the send with another profile (remove it, then "
+                        "add it again)",
                     )
                 # In a thread: an httpx client loads the CA bundle, ~70 ms of blocked loop.
                 client = await asyncio.to_thread(self._client_factory, profile)
