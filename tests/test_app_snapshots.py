@@ -30,7 +30,8 @@ def scene_for(tmp_path: Path) -> Iterator[Any]:
     def make(name: str) -> Scene:
         workdir = tmp_path / name
         workdir.mkdir()
-        scene = build_scene(workdir, selected=SCENES[name].selected)
+        spec = SCENES[name]
+        scene = build_scene(workdir, selected=spec.selected, profiles=spec.profiles)
         scenes.append(scene)
         return scene
 
@@ -90,3 +91,10 @@ def test_drilldown_masked(snap_compare: Any, scene_for: Any) -> None:
 def test_copy_modal(snap_compare: Any, scene_for: Any) -> None:
     """`Y` on a finished send: the ticket note, the route used, and that it may be dropped."""
     assert shoot(snap_compare, scene_for, "copy", SMALL)
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_two_profiles(snap_compare: Any, scene_for: Any, size: tuple[int, int]) -> None:
+    """Each sidebar entry names its profile; the selected send's profile is not
+    configured, and its detail says what to do instead of "press r"."""
+    assert shoot(snap_compare, scene_for, "profiles", size)

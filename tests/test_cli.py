@@ -249,7 +249,7 @@ def test_nan_timeout_or_interval_is_2(
 @pytest.mark.parametrize(
     "argv",
     [
-        ["status", "MzA6Nzg6MA"],
+        ["status"],
         ["status", "MzA6Nzg6MA", "tok", "--kind", "bogus"],
         ["status", "MzA6Nzg6MA", "tok", "--timeout", "soon"],
         ["frobnicate"],
@@ -506,7 +506,7 @@ def test_hostile_message_text_never_reaches_the_terminal(
 def test_hostile_label_in_list(
     sim: Simulator, profile: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = run(capsys, "add", "MzA6Nzg6MA", "tok1", "-l", "evil \x1b[2J label")
+    code, _, err = run(capsys, "add", "MzA6Nzg6MA", "tok1", "-l", "evil \x1b[2J label", "--force")
     assert code == 0, err
     code, out, _ = run(capsys, "list")
     assert code == 0
@@ -541,24 +541,32 @@ def test_version_imports_neither_textual_nor_httpx() -> None:
 
 
 def test_add_list_remove(sim: Simulator, profile: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tui.core.api.model import SendKind
+
     code, out, err = run(capsys, "list")
     assert code == 0 and "empty" in out
-    code, out, err = run(capsys, "add", "MzA6Nzg6MA", "tokA", "-l", "Black Friday")
+    mid = sim.add_message()
+    tid_a = sim.create_send(mid, 3)
+    list_mid = sim.add_message(kind=SendKind.MESSAGE_LIST)
+    tid_b = sim.create_send(list_mid, 2)
+    code, out, err = run(capsys, "add", mid, tid_a, "-l", "Black Friday")
     assert code == 0, err
-    assert "watching Black Friday (1 sends" in out
-    code, out, err = run(capsys, "add", "MzA6Nzg6MA", "tokB", "--kind", "list")
+    assert out.startswith("watching Black Friday on profile sim: New, 0 of 3 recipients seen")
+    assert "(1 sends in the list)" in out
+    code, out, err = run(capsys, "add", list_mid, tid_b, "--kind", "list")
     assert code == 0, err
+    reads = sim.stats.total
     code, out, _ = run(capsys, "list")
     rows = out.strip().splitlines()
-    assert len(rows) == 2
-    assert rows[0].split()[:5] == ["1", "sim", "messageContact", "MzA6Nzg6MA", "tokA"]
-    assert rows[0].endswith("Black Friday")
-    assert rows[1].split()[:5] == ["2", "sim", "messageList", "MzA6Nzg6MA", "tokB"]
+    assert len(rows) == 3  # the header and two sends
+    assert rows[0].split()[:3] == ["#", "label", "kind"]
+    assert rows[1].split()[:6] == ["1", "Black", "Friday", "contact", "sim", mid]
+    assert rows[2].split()[:5] == ["2", "—", "list", "sim", list_mid]
     code, out, _ = run(capsys, "list", "--json")
     listed = json.loads(out)
     assert [(s["token_id"], s["kind"], s["label"]) for s in listed] == [
-        ("tokA", "messageContact", "Black Friday"),
-        ("tokB", "messageList", ""),
+        (tid_a, "messageContact", "Black Friday"),
+        (tid_b, "messageList", ""),
     ]
     assert all(s["profile"] == "sim" and s["added"] for s in listed)
     watch_file = config_dir() / "watchlist.toml"
@@ -568,13 +576,13 @@ def test_add_list_remove(sim: Simulator, profile: Path, capsys: pytest.CaptureFi
     assert code == 2 and "nothing in the watch list" in one_error_line(err)
     code, _, err = run(capsys, "remove", "7")
     assert code == 2
-    code, out, err = run(capsys, "remove", "tokB")
+    code, out, err = run(capsys, "remove", tid_b)
     assert code == 0 and "removed" in out
     code, out, err = run(capsys, "remove", "1")
     assert code == 0 and "removed Black Friday" in out
     code, out, _ = run(capsys, "list", "--json")
     assert json.loads(out) == []
-    assert sim.stats.total == 0  # the watch list never talks to the API
+    assert sim.stats.total == reads  # list and remove never talk to the API
 
 
 def test_add_checks_ids_and_profile(

@@ -158,7 +158,7 @@ def test_network_kind_mapping() -> None:
     assert wrapped(httpx.ConnectError, ssl.SSLCertVerificationError("verify failed")) == "tls"
     assert wrapped(httpx.ReadError, ConnectionResetError(104, "reset by peer")) == "reset"
     assert wrapped(httpx.ReadTimeout, TimeoutError()) == "timeout"
-    assert wrapped(httpx.ConnectTimeout, TimeoutError()) == "timeout"
+    assert wrapped(httpx.ConnectTimeout, TimeoutError()) == "connect-timeout"
     assert wrapped(httpx.ProxyError, RuntimeError("weird")) == "other"
     err = network_error(httpx.ConnectError("boom access_token=SECRETTOKEN", request=req), req)
     assert "SECRETTOKEN" not in str(err)

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from msgspec import structs
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
@@ -99,8 +100,11 @@ class SceneSimulator(Simulator):
         super().inject(token_id, fault)
 
 
-ROLES = ("live", "finished", "foreign", "flaky")
-"""Sends a scene can select by role (labels belong to the demo and may change)."""
+ROLES = ("live", "finished", "foreign", "flaky", "gone")
+"""Sends a scene can select by role (labels belong to the demo and may change); "gone"
+is only in a scene with two profiles: a send whose profile is not configured."""
+SECOND_PROFILE = "acme-eu"
+GONE_PROFILE = "gone"
 
 
 @dataclass
@@ -135,20 +139,27 @@ def _roles(sim: SceneSimulator, sends: list[WatchedSend]) -> dict[str, str]:
     def first(test: Callable[[WatchedSend], bool]) -> str:
         return next(s.key for s in sends if test(s))
 
-    return {
+    roles = {
         "live": sends[0].key,
         "finished": first(lambda s: sim.status(s.token_id) == "Finished"),
         "foreign": first(lambda s: sim.sends[s.token_id].client_id != Simulator.CLIENT_ID),
         "flaky": first(lambda s: s.label == FLAKY_LABEL),
     }
+    if any(s.profile == GONE_PROFILE for s in sends):
+        roles["gone"] = first(lambda s: s.profile == GONE_PROFILE)
+    return roles
 
 
-def build_scene(workdir: Path | None = None, *, selected: str | None = None) -> Scene:
+def build_scene(
+    workdir: Path | None = None, *, selected: str | None = None, profiles: bool = False
+) -> Scene:
     """Start the simulator, seed the demo, and build (not run) the app.
 
     `selected` is the role (see ROLES) of the send selected at start (default: the
     first). `workdir` holds the config, watch list and history (default: a temporary
-    folder, removed by `Scene.close()`).
+    folder, removed by `Scene.close()`). `profiles` adds a second profile on the same
+    simulator, moves the second and fourth sends to it, and watches one more send on a
+    profile that is not configured.
     """
     tmp = None
     if workdir is None:
@@ -170,12 +181,16 @@ def build_scene(workdir: Path | None = None, *, selected: str | None = None) -> 
     assert sim.now() == NOW
 
     config = demo_config(sim, workdir, refresh_interval=5.0)
+    if profiles:
+        second = structs.replace(config.profiles[DEMO_PROFILE], name=SECOND_PROFILE)
+        config = structs.replace(config, profiles={**config.profiles, SECOND_PROFILE: second})
+        old = sends[1]
+        sends.append(WatchedSend(GONE_PROFILE, old.message_id, old.token_id, old.kind, "Old"))
     watchlist = WatchList(workdir / "watchlist.toml")
     watchlist.load()
-    for send in sends:
-        fixed = WatchedSend(
-            send.profile, send.message_id, send.token_id, send.kind, send.label, START
-        )
+    for n, send in enumerate(sends):
+        profile = SECOND_PROFILE if profiles and n in (1, 3) else send.profile
+        fixed = WatchedSend(profile, send.message_id, send.token_id, send.kind, send.label, START)
         watchlist.add(fixed)
     roles = _roles(sim, list(watchlist.sends))
     if selected is not None:
@@ -295,6 +310,8 @@ async def copy_ticket_note(pilot: Pilot[None]) -> None:
 class SceneSpec:
     selected: str | None = None
     then: Callable[[Pilot[None]], Awaitable[None]] | None = None
+    profiles: bool = False
+    """Two profiles, and a send on a third that is not configured (see build_scene)."""
 
 
 SCENES: dict[str, SceneSpec] = {
@@ -307,6 +324,7 @@ SCENES: dict[str, SceneSpec] = {
     "masked": SceneSpec("finished", mask_numbers),
     "recipient-masked": SceneSpec("finished", open_recipient_masked),
     "copy": SceneSpec("finished", copy_ticket_note),
+    "profiles": SceneSpec("gone", profiles=True),
 }
 """Scene name → which send is selected and what is done once the data is in."""
 

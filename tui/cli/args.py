@@ -13,9 +13,15 @@ EXIT_CODES = {
     0: "the status was read and the send is not in Error (with --wait: it reached Finished)",
     1: "the send is in Error",
     2: "bad usage or input (nothing was sent)",
-    3: "API or auth error",
-    4: "network error",
+    3: "API or auth error (add: the API refused the send, so it was not added; --force adds it)",
+    4: "network error (add: the send could not be read, so it was not added; --force adds it)",
     5: "timed out waiting (--wait)",
+    6: "add: the send is already watched (nothing was added for it)",
+    10: "profiles test: the host name was not found (DNS)",
+    11: "profiles test: the connection was refused or timed out (TCP)",
+    12: "profiles test: TLS failed (certificate not trusted, or the handshake)",
+    13: "profiles test: the credentials or the token were refused (401, invalid client)",
+    14: "profiles test: access denied (403: a scope or permission is missing)",
     73: "the export file could not be written (export -o: a read-only folder, a full disk)",
     70: "internal error (a bug: please report it; SENDWATCH_DEBUG=1 shows the traceback)",
     74: "sendwatch's own files could not be read or written (watch list, history, config)",
@@ -28,15 +34,10 @@ def _exit_codes() -> str:
     return f"exit codes:\n{rows}\n"
 
 
-def _ids(p: argparse.ArgumentParser) -> None:
-    p.add_argument("message_id", metavar="MESSAGE_ID", help="the message's API key")
-    p.add_argument("token_id", metavar="TOKEN_ID", help="the tokenId the send returned")
-    p.add_argument("--profile", "-p", help="profile from config.toml (default: the only one)")
+def _send_options(p: argparse.ArgumentParser, profile_help: str) -> None:
+    p.add_argument("--profile", "-p", help=profile_help)
     p.add_argument(
-        "--kind",
-        choices=list(KINDS),
-        default="contact",
-        help="messageContact (default) or messageList send",
+        "--kind", choices=list(KINDS), help="messageContact (contact, the default) or messageList"
     )
 
 
@@ -49,6 +50,72 @@ def _launch(p: argparse.ArgumentParser, default: object = argparse.SUPPRESS) -> 
         default=default,
         help="start with mobile numbers masked, for screen sharing (m toggles)",
     )
+
+
+ADD_EPILOG = """\
+Each send is read once before it is saved. When the API refuses it (an unknown token, a
+message id that is not valid, the wrong --kind) it is not added; when it cannot be read
+at all (no network, an auth problem) it is not added either, because a send nobody has
+checked may be a typo. --force adds it anyway, with a warning: for a send that is not
+visible yet, or an API that is down right now.
+
+TOKEN_ID may be given several times for a campaign sent in batches, or as - to read one
+per line from stdin (a line may carry its own label after the id: "TOKEN Label"; blank
+lines and lines starting with # are skipped). One --label names them "LABEL 1/3",
+"LABEL 2/3"...; as many --label as token ids name each as given. Each token is reported
+on its own line; the exit code is the first failing one's (0 when all were added).
+"""
+
+
+def _add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    add = sub.add_parser(
+        "add",
+        help="add sends to the watch list (each is read once first)",
+        epilog=ADD_EPILOG + "\n" + _exit_codes(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add.add_argument("message_id", metavar="MESSAGE_ID", help="the message's API key")
+    add.add_argument(
+        "token_ids",
+        metavar="TOKEN_ID",
+        nargs="+",
+        help="the tokenId each send returned; - reads them from stdin",
+    )
+    _send_options(add, "profile from config.toml (default: the one used last)")
+    add.add_argument(
+        "--label",
+        "-l",
+        action="append",
+        default=[],
+        help="a name to show instead of the ids (once, numbered for several tokens)",
+    )
+    add.add_argument(
+        "--force", action="store_true", help="add even if the API refuses the send or is down"
+    )
+
+
+def _profiles(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    profiles = sub.add_parser(
+        "profiles",
+        help="list configured profiles (never their secrets); `profiles test` checks them",
+        epilog=_exit_codes(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = profiles.add_subparsers(dest="profiles_command", metavar="ACTION")
+    test = actions.add_parser(
+        "test",
+        help="get a token and read one Deliveries URL with each profile (or NAME)",
+        description=(
+            "Gets a token, then reads the Deliveries resource of the API docs' example ids "
+            "(messageContact MzA6Nzg6MA, token c21NCNSDN2sMMWM2miosdjEHH): a harmless GET "
+            "that touches none of your sends. The API answers it with 'not valid', which "
+            "proves the host, TLS, the token and its scope; the report says exactly which "
+            "step failed otherwise. No secret or token is ever printed."
+        ),
+        epilog=_exit_codes(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    test.add_argument("name", metavar="NAME", nargs="?", help="one profile (default: all)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -84,7 +151,13 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_exit_codes(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    _ids(status)
+    status.add_argument(
+        "message_id", metavar="MESSAGE_ID|N", help="the message's API key, or N from `list`"
+    )
+    status.add_argument(
+        "token_id", metavar="TOKEN_ID", nargs="?", help="the tokenId the send returned"
+    )
+    _send_options(status, "profile from config.toml (default: the only one)")
     status.add_argument("--json", action="store_true", help="machine-readable output")
     status.add_argument("--wait", action="store_true", help="poll until Finished or Error")
     status.add_argument(
@@ -98,7 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_exit_codes() + "  export exits 0 once written, whatever the send's status\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    _ids(export)
+    export.add_argument("message_id", metavar="MESSAGE_ID", help="the message's API key")
+    export.add_argument("token_id", metavar="TOKEN_ID", help="the tokenId the send returned")
+    _send_options(export, "profile from config.toml (default: the only one)")
     export.add_argument("--format", "-f", choices=["csv", "json"], default="csv")
     export.add_argument("-o", "--output", metavar="FILE", help="write FILE (atomically)")
     export.add_argument("--events", action="store_true", help="every raw event too")
@@ -110,16 +185,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="only recipients with this outcome (repeat for several)",
     )
 
-    add = sub.add_parser("add", help="add a send to the watch list")
-    _ids(add)
-    add.add_argument("--label", "-l", default="", help="a name to show instead of the ids")
+    _add(sub)
 
-    lst = sub.add_parser("list", help="show the watch list")
-    lst.add_argument("--json", action="store_true")
+    lst = sub.add_parser(
+        "list",
+        help="show the watch list, with each send's status as last seen",
+        description=(
+            "Status and counts come from the history (what sendwatch last saw), so the "
+            "list works offline; --read reads every send now instead (each read is bounded "
+            "by its profile's timeout, and a failed read shows its reason in the row)."
+        ),
+    )
+    lst.add_argument("--json", action="store_true", help="machine-readable output")
+    lst.add_argument("--read", action="store_true", help="read each send's status now")
 
     remove = sub.add_parser("remove", help="remove a send from the watch list")
     remove.add_argument("which", metavar="N|TOKEN_ID|KEY", help="position from `list`, or an id")
 
-    sub.add_parser("profiles", help="list configured profiles (never their secrets)")
+    _profiles(sub)
     sub.add_parser("doctor", help="print the paths sendwatch uses and what it sees of the terminal")
     return parser

@@ -65,7 +65,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         profile=profile.name,
         message_id=args.message_id,
         token_id=args.token_id,
-        kind=SendKind(KINDS[args.kind]),
+        kind=SendKind(KINDS[args.kind or "contact"]),
     )
     delivery = asyncio.run(_read(profile, send))
     recipients = delivery.recipients

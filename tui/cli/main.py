@@ -12,10 +12,10 @@ from tui.cli.args import build_parser
 COMMANDS = {
     "status": "tui.cli.status",
     "export": "tui.cli.export",
-    "add": "tui.cli.commands",
-    "list": "tui.cli.commands",
+    "add": "tui.cli.add",
+    "list": "tui.cli.list_table",
     "remove": "tui.cli.commands",
-    "profiles": "tui.cli.commands",
+    "profiles": "tui.cli.profiles",
     "doctor": "tui.cli.commands",
     "sim": "tui.cli.commands",
 }

@@ -17,6 +17,7 @@ from typing import Any
 from msgspec import structs
 
 from tui.cli.args import KINDS
+from tui.cli.commands import find_watched, load_watchlist
 from tui.cli.exits import EXIT_ERROR_STATUS, EXIT_TIMEOUT, err, reports_errors
 from tui.core.api.errors import UsageError
 from tui.core.api.ids import check_id
@@ -147,7 +148,7 @@ async def _status(args: argparse.Namespace, config: Config, profile: Profile, cl
         profile=profile.name,
         message_id=args.message_id,
         token_id=args.token_id,
-        kind=SendKind(KINDS[args.kind]),
+        kind=SendKind(KINDS[args.kind or "contact"]),
     )
     if not args.wait:
         from tui.core.api.client import SmsClient
@@ -172,12 +173,12 @@ async def _status(args: argparse.Namespace, config: Config, profile: Profile, cl
 
 
 def _report(args: argparse.Namespace, profile: Profile, delivery: Delivery) -> int:
+    kind = KINDS[args.kind or "contact"]
     if args.json:
         body = {"messageId": args.message_id, "tokenId": args.token_id}
-        body |= {"kind": KINDS[args.kind], "profile": profile.name}
+        body |= {"kind": kind, "profile": profile.name}
         print(json.dumps(body | delivery_json(delivery), indent=2))
     else:
-        kind = KINDS[args.kind]
         header = f"{args.message_id} / {args.token_id}  ({kind}, profile {profile.name})"
         print(delivery_text(delivery, safe_text(header)))
     if delivery.phase is Phase.ERROR:
@@ -187,8 +188,24 @@ def _report(args: argparse.Namespace, profile: Profile, delivery: Delivery) -> i
     return 0
 
 
+def _from_watch_list(args: argparse.Namespace) -> None:
+    """`status N` (or a token id, as `remove` takes): the ids, kind and profile of that
+    watched send fill in the arguments."""
+    if args.profile or args.kind:
+        raise UsageError(
+            "a send from the watch list has its own profile and kind: "
+            "leave out --profile and --kind, or give MESSAGE_ID TOKEN_ID"
+        )
+    send = find_watched(load_watchlist(), args.message_id)
+    flags = {value: flag for flag, value in KINDS.items()}
+    args.message_id, args.token_id = send.message_id, send.token_id
+    args.kind, args.profile = flags[send.kind.value], send.profile
+
+
 @reports_errors
 def cmd_status(args: argparse.Namespace) -> int:
+    if args.token_id is None:
+        _from_watch_list(args)
     check_id("message id", args.message_id)
     check_id("token id", args.token_id)
     bad_interval = args.interval is not None and not 0 < args.interval < math.inf

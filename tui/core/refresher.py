@@ -248,8 +248,12 @@ class Refresher:
             if client is None:
                 profile = self._config.profiles.get(profile_name)
                 if profile is None:
-                    raise ConfigError(
-                        str(self._config.path), f"profile {profile_name!r} is not configured"
+                    raise ConfigError(  # `sendwatch doctor` names the file's folder
+                        "config.toml",
+                        f"profile {profile_name!r} is not configured",
+                        remedy=f"add [profiles.{profile_name}] to config.toml and restart "
+                        "sendwatch, or move the send: remove it and add it again with another "
+                        "profile",
                     )
                 # In a thread: an httpx client loads the CA bundle, ~70 ms of blocked loop.
                 client = await asyncio.to_thread(self._client_factory, profile)

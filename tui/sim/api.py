@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, unquote
 
 from tui.sim.facts import SendKind
 from tui.sim.faults import Fault, fault_reply
-from tui.sim.replies import Reply, not_authorized, not_found
+from tui.sim.replies import Reply, insufficient_scope, not_authorized, not_found
 from tui.sim.world import AUTH_FAULTS, RequestRecord, World
 
 _KINDS = {kind.value.lower(): kind for kind in SendKind}
@@ -105,9 +105,12 @@ def _dispatch(world: World, request: Request, route: str, args: list[str]) -> Re
         return _with_faults(world, AUTH_FAULTS, lambda: world.token_v1(request.json()))
     if not route:
         return not_found()
-    client_id, why = world.check_token(request.bearer or request.query_token)
+    token = request.bearer or request.query_token
+    client_id, why = world.check_token(token)
     if client_id is None:
         return not_authorized("invalid_token" if why else None, why)
+    if not world.allows(token, route):
+        return insufficient_scope()
     kind = _KINDS[args[0]]
     if route == "sends":
         return world.send(kind, args[1], request.json(), client_id)

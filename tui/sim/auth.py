@@ -17,6 +17,9 @@ from tui.sim import ids
 from tui.sim.replies import Reply, json_reply, oauth_error
 
 DEFAULT_SCOPE = "sms_read sms_send list_and_subscribers_read"
+ROUTE_SCOPES = {"deliveries": frozenset({"sms_read", "sms_send"}), "sends": frozenset({"sms_send"})}
+"""Any one of these scopes opens the route (docs/api.md §2.3: deliveries are listed under
+both sms_read and sms_send)."""
 INVALID_CLIENT = "Invalid client ID. Use the client ID in Marketing Cloud Installed Packages."
 
 
@@ -25,6 +28,8 @@ class Client:
     client_id: str
     client_secret: str
     account_id: str
+    scopes: tuple[str, ...] = tuple(DEFAULT_SCOPE.split())
+    """What the installed package may do; a token gets these, or the asked ones of them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +38,7 @@ class Grant:
     client_id: str
     expires_at: float
     generation: int
+    scopes: frozenset[str] = frozenset(DEFAULT_SCOPE.split())
 
 
 class TokenStore:
@@ -44,18 +50,32 @@ class TokenStore:
         self._grants: dict[str, Grant] = {}
         self._generation = 0
 
-    def add_client(self, client_id: str, client_secret: str, account_id: str) -> None:
-        self.clients[client_id] = Client(client_id, client_secret, account_id)
+    def add_client(
+        self, client_id: str, client_secret: str, account_id: str, scopes: str = DEFAULT_SCOPE
+    ) -> None:
+        self.clients[client_id] = Client(
+            client_id, client_secret, account_id, tuple(scopes.split())
+        )
 
-    def issue(self, client_id: str, now: float, ttl: float) -> Grant:
-        if client_id not in self.clients:
+    def issue(
+        self, client_id: str, now: float, ttl: float, scopes: tuple[str, ...] | None = None
+    ) -> Grant:
+        client = self.clients.get(client_id)
+        if client is None:
             raise KeyError(f"unknown client {client_id!r}")
         token = ids.access_token(self._rng)
         while token in self._grants:
             token = ids.access_token(self._rng)
-        grant = Grant(token, client_id, now + ttl, self._generation)
+        granted = frozenset(client.scopes if scopes is None else scopes)
+        grant = Grant(token, client_id, now + ttl, self._generation, granted)
         self._grants[token] = grant
         return grant
+
+    def allows(self, token: str | None, route: str) -> bool:
+        """May this (live) token use `route`? Its scopes must open it (ROUTE_SCOPES)."""
+        grant = self._grants.get(token) if token else None
+        needed = ROUTE_SCOPES.get(route)
+        return grant is not None and (needed is None or bool(needed & grant.scopes))
 
     def revoke_all(self) -> None:
         self._generation += 1
@@ -93,15 +113,18 @@ class TokenStore:
         if account not in (None, "", client.account_id):
             # [I] The real text is unknown; a wrong MID must not pass silently.
             return oauth_error(400, "invalid_grant", "The account_id is not valid for this client.")
-        scope = body.get("scope")
-        grant = self.issue(client.client_id, now, ttl)
+        # [I] Asked-for scopes the package lacks are left out, as OAuth2 servers may do.
+        asked = body.get("scope")
+        words = asked.split() if isinstance(asked, str) else []
+        scopes = tuple(w for w in words if w in client.scopes) if words else client.scopes
+        grant = self.issue(client.client_id, now, ttl, scopes)
         return json_reply(
             200,
             {
                 "access_token": grant.token,
                 "token_type": "Bearer",
                 "expires_in": max(0, math.ceil(ttl) - 1),
-                "scope": scope if isinstance(scope, str) and scope.strip() else DEFAULT_SCOPE,
+                "scope": " ".join(scopes),
                 "soap_instance_url": base_url + "soap/",
                 "rest_instance_url": base_url,
             },

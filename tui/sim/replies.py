@@ -67,6 +67,12 @@ def not_authorized(error: str | None, description: str | None) -> Reply:
     )
 
 
+def insufficient_scope() -> Reply:
+    """403 for a token whose scopes do not open the route. [I] The gateway's privileges
+    codes are 20000-20002 (docs/api.md §4); this text is our own."""
+    return gateway_error(403, "Insufficient privileges to complete this action.", 20000)
+
+
 def oauth_error(status: int, error: str, description: str) -> Reply:
     return json_reply(
         status, {"error": error, "error_description": description, "error_uri": OAUTH_DOCS}

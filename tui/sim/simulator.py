@@ -8,6 +8,7 @@ from types import TracebackType
 from typing import ClassVar, Self
 
 from tui.sim.admin import DEFAULT_TEXT
+from tui.sim.auth import DEFAULT_SCOPE
 from tui.sim.clock import SimClock
 from tui.sim.facts import SendKind
 from tui.sim.faults import Fault
@@ -106,9 +107,17 @@ class Simulator:
     def legacy_token_ttl(self, seconds: float) -> None:
         self._world.legacy_token_ttl = float(seconds)
 
-    def add_client(self, client_id: str, client_secret: str, account_id: str = ACCOUNT_ID) -> None:
+    def add_client(
+        self,
+        client_id: str,
+        client_secret: str,
+        account_id: str = ACCOUNT_ID,
+        *,
+        scopes: str = DEFAULT_SCOPE,
+    ) -> None:
+        """Install a package; `scopes` (space-separated) is what its tokens may do."""
         with self._world.lock:
-            self._world.auth.add_client(client_id, client_secret, account_id)
+            self._world.auth.add_client(client_id, client_secret, account_id, scopes)
 
     def issue_token(self, client_id: str | None = None) -> str:
         """A live access token without an HTTP round trip (for static-token auth tests)."""

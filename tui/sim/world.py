@@ -208,6 +208,10 @@ class World:
         with self.lock:
             return self.auth.check(token, self.clock.time())
 
+    def allows(self, token: str | None, route: str) -> bool:
+        with self.lock:
+            return self.auth.allows(token, route)
+
     # -- the SMS routes ----------------------------------------------------------------
 
     def _message_for(self, kind: SendKind, message_id: str, client_id: str) -> Message | None:

@@ -17,7 +17,9 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Header, Static
 
+from tui.core.api.errors import remedy_of
 from tui.core.state import SendState
+from tui.core.store.profile_choice import last_used_profile
 from tui.core.store.watchlist import WatchedSend
 from tui.core.text import safe_text
 from tui.ui.display import DisplayChanged
@@ -110,6 +112,7 @@ class MonitorScreen(SharingActions):
         self._selection_timer: Timer | None = None
         self._undo: list[tuple[int, WatchedSend]] = []
         self._recipient_screen: RecipientScreen | None = None
+        self._told: set[tuple[str, str]] = set()
 
     @property
     def model(self) -> MonitorModel:
@@ -127,7 +130,9 @@ class MonitorScreen(SharingActions):
     def compose(self) -> ComposeResult:
         yield Header(icon="≋")
         with Horizontal(id="main"):
-            yield SendList(id="sidebar", now=self.services.clock.now)
+            yield SendList(
+                id="sidebar", now=self.services.clock.now, profiles=self.services.config.profiles
+            )
             yield SendDetail(id="detail", now=self.services.clock.now)
             yield Static(EMPTY_HINT, id="empty")
         yield SteadyFooter()
@@ -155,6 +160,25 @@ class MonitorScreen(SharingActions):
             self._announce_final(state)
         if state.warning and state.warning != previous.warning:
             self.notify(state.warning, severity="warning", markup=False)
+        if state.error is not None and state.error is not previous.error:
+            self._tell_profile_problem(state)
+
+    def _tell_profile_problem(self, state: SendState) -> None:
+        """A problem of the profile, not of the send (no such profile, no secret): one toast
+        per profile and problem, however many of its sends report it; the detail pane of
+        each says what to do."""
+        remedy = remedy_of(state.error) if state.error is not None else None
+        told = (state.send.profile, str(state.error))
+        if remedy is None or told in self._told:
+            return
+        self._told.add(told)
+        self.notify(
+            f"{state.error}\nTo fix: {remedy}.",
+            title=f"Profile {state.send.profile}",
+            severity="error",
+            timeout=20,
+            markup=False,
+        )
 
     def _announce_final(self, state: SendState) -> None:
         assert state.delivery is not None
@@ -242,9 +266,10 @@ class MonitorScreen(SharingActions):
 
     def action_add(self) -> None:
         config = self.services.config
+        last = last_used_profile(self.services.watchlist.sends, config.profiles)
         screen = AddSendScreen(
             sorted(config.profiles),
-            config.settings.default_profile,
+            last or config.settings.default_profile,
             existing_keys=set(self.model.keys),
             config_path=str(config.path),
         )
@@ -262,9 +287,18 @@ class MonitorScreen(SharingActions):
             added=self.services.clock.now(),
         )
         watchlist = self.services.watchlist
-        self.services.writer.save(
-            lambda: watchlist.add(send), lambda _: self._show_and_read(send.key)
-        )
+
+        def saved(kept: WatchedSend) -> None:
+            if kept is not send:  # another window watched it after the dialog opened
+                self.notify(
+                    f"{kept.display_name} was already watched (profile {kept.profile}): "
+                    "nothing added",
+                    severity="warning",
+                    markup=False,
+                )
+            self._show_and_read(kept.key)
+
+        self.services.writer.save(lambda: watchlist.add(send), saved)
 
     def _show_and_read(self, key: str) -> None:
         """A send is (back) on the list: show it selected and read it now."""

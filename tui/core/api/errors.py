@@ -61,10 +61,31 @@ class InvalidId(UsageError):
 
 
 class ConfigError(UsageError):
-    def __init__(self, path: str, detail: str, *, line: int | None = None) -> None:
+    """The config (or the environment it names) is wrong: no retry can fix it.
+
+    `remedy` says what the user must do instead, when the raiser knows better than
+    the general advice of `remedy_of`.
+    """
+
+    def __init__(
+        self, path: str, detail: str, *, line: int | None = None, remedy: str | None = None
+    ) -> None:
         self.path, self.detail, self.line = path, detail, line
+        self.remedy = remedy
         where = f"{path}:{line}" if line else path
         super().__init__(f"{where}: {detail}")
+
+
+CONFIG_REMEDY = "fix it in config.toml, then restart sendwatch"
+"""What to do about a config error whose raiser named nothing more precise."""
+
+
+def remedy_of(error: BaseException) -> str | None:
+    """What the user must do when reading again cannot help (a profile that is missing
+    or cannot get a secret); None for errors a retry, or `r`, may fix."""
+    if isinstance(error, ConfigError):
+        return error.remedy or CONFIG_REMEDY
+    return None
 
 
 class ApiError(SendwatchError):
@@ -204,13 +225,18 @@ class BadResponse(ApiError):
 
 
 class NetworkError(SendwatchError):
-    """No usable answer: timeout, refused, reset, DNS, TLS."""
+    """No usable answer: timeout, connect-timeout, refused, reset, dns, tls or other.
+
+    `reason` is the low-level cause as the system put it (redacted), for a report that
+    must say exactly what failed (`sendwatch profiles test`).
+    """
 
     exit_code = 4
     retryable = True
 
-    def __init__(self, kind: str, detail: str) -> None:
+    def __init__(self, kind: str, detail: str, *, reason: str = "") -> None:
         self.kind = kind
+        self.reason = redact(reason)
         super().__init__(f"network error ({kind}): {detail}")
 
 

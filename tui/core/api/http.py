@@ -137,7 +137,10 @@ def _cause_chain(exc: BaseException) -> list[BaseException]:
 
 
 def network_kind(exc: httpx.TransportError) -> str:
-    """Classify a transport failure: timeout, refused, reset, dns, tls or other."""
+    """Classify a transport failure: connect-timeout (no connection was made), timeout,
+    refused, reset, dns, tls or other."""
+    if isinstance(exc, httpx.ConnectTimeout):
+        return "connect-timeout"
     if isinstance(exc, httpx.TimeoutException):
         return "timeout"
     chain = _cause_chain(exc)
@@ -175,6 +178,7 @@ def network_kind(exc: httpx.TransportError) -> str:
 
 _KIND_TEXT = {
     "timeout": "timed out",
+    "connect-timeout": "timed out connecting",
     "refused": "connection refused",
     "reset": "connection dropped",
     "dns": "host name not found",
@@ -207,7 +211,7 @@ def network_error(exc: httpx.TransportError, request: httpx.Request | None = Non
     if len(reason) > MAX_SERVER_TEXT:
         reason = reason[:MAX_SERVER_TEXT] + "…"
     detail = redact(f"{_KIND_TEXT[kind]}{where(request)} ({reason})")
-    return NetworkError(kind, detail)
+    return NetworkError(kind, detail, reason=reason)
 
 
 def server_text(text: str) -> str:

@@ -41,11 +41,15 @@ def resolve_access_token(profile: Profile) -> str:
 
 
 def _from_env(where: str, key: str, variable: str) -> str:
+    # A running program never sees a variable set later: only a restart can fix this.
+    remedy = f"set {variable} in the environment sendwatch starts from, then restart it"
     value = os.environ.get(variable)
     if value is None:
-        raise ConfigError(where, f"environment variable {variable} ({key}) is not set")
+        raise ConfigError(
+            where, f"environment variable {variable} ({key}) is not set", remedy=remedy
+        )
     if not value.strip():
-        raise ConfigError(where, f"environment variable {variable} ({key}) is empty")
+        raise ConfigError(where, f"environment variable {variable} ({key}) is empty", remedy=remedy)
     return value.strip()
 
 
@@ -58,29 +62,41 @@ def _from_command(where: str, key: str, command: str) -> str:
     if not argv:
         raise ConfigError(where, f"{key} is empty")
     program = argv[0]
+    remedy = (
+        f"run {program!r} yourself to see why it fails; after fixing {key} in config.toml, "
+        "restart sendwatch"
+    )
     try:
         result = subprocess.run(
             argv, capture_output=True, timeout=SECRET_COMMAND_TIMEOUT, check=False
         )
     except FileNotFoundError:
-        raise ConfigError(where, f"{key}: program {program!r} was not found") from None
+        raise ConfigError(
+            where, f"{key}: program {program!r} was not found", remedy=remedy
+        ) from None
     except subprocess.TimeoutExpired:
         raise ConfigError(
-            where, f"{key}: {program!r} did not finish within {SECRET_COMMAND_TIMEOUT:g} s"
+            where,
+            f"{key}: {program!r} did not finish within {SECRET_COMMAND_TIMEOUT:g} s",
+            remedy=remedy,
         ) from None
     except OSError as exc:
         raise ConfigError(
-            where, f"{key}: cannot run {program!r}: {describe_os_error(exc)}"
+            where, f"{key}: cannot run {program!r}: {describe_os_error(exc)}", remedy=remedy
         ) from None
     if result.returncode != 0:
         hint = _stderr_hint(result.stdout, result.stderr)
         raise ConfigError(
-            where, f"{key}: {program!r} failed with exit status {result.returncode}{hint}"
+            where,
+            f"{key}: {program!r} failed with exit status {result.returncode}{hint}",
+            remedy=remedy,
         )
     lines = result.stdout.decode("utf-8", "replace").splitlines()
     secret = lines[0].strip() if lines else ""
     if not secret:
-        raise ConfigError(where, f"{key}: {program!r} printed nothing on its first line")
+        raise ConfigError(
+            where, f"{key}: {program!r} printed nothing on its first line", remedy=remedy
+        )
     return secret
 
 

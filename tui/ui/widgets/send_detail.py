@@ -15,6 +15,7 @@ from textual.content import Content, Span
 from textual.widgets import Static
 
 from tui.core.api.codes import Outcome
+from tui.core.api.errors import remedy_of
 from tui.core.api.model import PROGRESSION, Delivery, Phase, phase_of
 from tui.core.glyphs import OUTCOME_SYMBOL, STALE
 from tui.core.state import SendState
@@ -167,7 +168,15 @@ def counts_text(delivery: Delivery | None, width: int) -> Content:
 def problem_text(state: SendState, now: datetime) -> Content:
     """The last error and what happens next; empty when the last fetch worked."""
     parts: list[Part] = []
-    if state.error is not None:
+    remedy = remedy_of(state.error) if state.error is not None else None
+    if state.error is not None and remedy is not None:
+        # Reading again cannot help: say what to do, and that the profile is the cause.
+        parts.append((f"{STALE} Cannot read this send: ", "bold"))
+        parts.append(safe_text(str(state.error), limit=300))
+        parts.append(f"\nTo fix: {safe_text(remedy, limit=300)}.")
+        profile = safe_text(state.send.profile)
+        parts.append((f" (Every send of profile {profile} needs it.)", MUTED))
+    elif state.error is not None:
         failed_at = fmt_local(state.error_at, now=now)
         parts.append((f"{STALE} Fetch failed at {failed_at}: ", "bold"))
         parts.append(safe_text(str(state.error), limit=300))
@@ -251,6 +260,9 @@ class SendDetail(Vertical):
         widget.update(text, layout=layout)
         if widget_id == "problem":
             widget.display = bool(text.plain)
+            # What to do about a profile problem takes a line or two more: room for it.
+            error = self._state.error if self._state is not None else None
+            widget.set_class(error is not None and remedy_of(error) is not None, "-remedy")
 
     def on_resize(self) -> None:
         if self._state is not None:

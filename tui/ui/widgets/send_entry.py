@@ -21,7 +21,17 @@ from tui.core.state import SendState
 from tui.core.text import safe_text
 from tui.core.timefmt import fmt_local
 
-__all__ = ["MORE", "Line", "Piece", "Role", "entry_lines", "entry_pieces", "fit_line", "plain"]
+__all__ = [
+    "MORE",
+    "Line",
+    "Piece",
+    "Role",
+    "entry_lines",
+    "entry_pieces",
+    "fit_line",
+    "plain",
+    "profile_tag",
+]
 
 
 class Role(StrEnum):
@@ -43,19 +53,26 @@ class Piece(NamedTuple):
 
     `whole` pieces (counts, the stale mark, the read time) are shown whole or not at
     all: a count cut to "✓1,2…" would read as a different number. `optional` pieces are
-    the first left out when a line is too long.
+    the first left out when a line is too long. `right` pieces (the profile tag) are
+    drawn at the right edge, the rest fitted into what is left, so a long label is cut
+    before the tag is; they go only when the line is too narrow for both.
     """
 
     text: str
     role: Role = Role.PLAIN
     whole: bool = False
     optional: bool = False
+    right: bool = False
 
 
 Line = tuple[Piece, ...]
 
 MORE: Final = " …"
 """Stands for whole pieces left out at the end of a narrow line."""
+PROFILE_TAG: Final = 9
+"""Most cells a profile tag takes ("@" and the name, cut with "…")."""
+MIN_BESIDE_TAG: Final = 8
+"""Fewest cells left for the symbol and the label before the tag is dropped instead."""
 
 PHASE_ROLE: Final = {
     Phase.FINISHED: Role.FINISHED,
@@ -69,8 +86,17 @@ def plain(line: Iterable[Piece]) -> str:
     return "".join(piece.text for piece in line)
 
 
-def entry_pieces(state: SendState, now: datetime) -> tuple[Line, Line]:
-    """The entry at any width: symbol and name; status word, stale mark, counts, read time."""
+def profile_tag(profile: str) -> Piece:
+    """`@prod` at the right of the first line, when several profiles are about."""
+    text = "@" + safe_text(profile)
+    if cell_len(text) > PROFILE_TAG:
+        text = _cut(text, PROFILE_TAG)
+    return Piece(" " + text, Role.MUTED, whole=True, right=True)
+
+
+def entry_pieces(state: SendState, now: datetime, *, profile: bool = False) -> tuple[Line, Line]:
+    """The entry at any width: symbol, name (and the profile tag when `profile`); status
+    word, stale mark, counts, read time."""
     delivery = state.delivery
     if delivery is None:
         failed = state.error is not None
@@ -82,6 +108,8 @@ def entry_pieces(state: SendState, now: datetime) -> tuple[Line, Line]:
         Piece(f"{symbol} ", role, whole=True),
         Piece(safe_text(state.send.display_name), Role.NAME),
     )
+    if profile:
+        first = (*first, profile_tag(state.send.profile))
     second = [Piece(f"  {word}", role)]
     if state.error is not None:  # before the counts, so a narrow sidebar never cuts it
         mark = f" {STALE} stale" if delivery else " (see details)"
@@ -123,6 +151,15 @@ def fit_line(line: Line, width: int) -> Line:
     """
     if width <= 0:
         return ()
+    tail = tuple(piece for piece in line if piece.right)
+    if tail:
+        head = tuple(piece for piece in line if not piece.right)
+        room = width - cell_len(plain(tail))
+        if room < MIN_BESIDE_TAG:
+            return fit_line(head, width)
+        fitted = fit_line(head, room)
+        gap = room - cell_len(plain(fitted))
+        return (*fitted, Piece(" " * gap), *tail) if gap else (*fitted, *tail)
     if cell_len(plain(line)) <= width:
         return line
     kept = tuple(piece for piece in line if not piece.optional)
@@ -146,7 +183,9 @@ def fit_line(line: Line, width: int) -> Line:
     return tuple(out)
 
 
-def entry_lines(state: SendState, now: datetime, width: int) -> tuple[Line, Line]:
+def entry_lines(
+    state: SendState, now: datetime, width: int, *, profile: bool = False
+) -> tuple[Line, Line]:
     """The two lines of a sidebar entry fitted to `width` cells."""
-    first, second = entry_pieces(state, now)
+    first, second = entry_pieces(state, now, profile=profile)
     return fit_line(first, width), fit_line(second, width)

@@ -11,7 +11,7 @@ the user's intent only: `select()` and `set_entries()` never post `Highlighted`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from typing import ClassVar, Final
 
@@ -153,12 +153,15 @@ class SendList(CursorKeys, ScrollView, can_focus=True):
         self,
         *,
         now: Callable[[], datetime],
+        profiles: Collection[str] = (),
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._now = now
+        self._profiles = frozenset(profiles)
+        self._show_profile = False
         self._entries: list[tuple[Line, Line]] = []
         self._cursor: int | None = None
         self._version = 0
@@ -185,10 +188,13 @@ class SendList(CursorKeys, ScrollView, can_focus=True):
     def set_entries(self, states: Sequence[SendState], selected: int | None) -> None:
         """Show `states` in this order (start, add, remove, reorder): a full rebuild.
 
-        The cursor goes to `selected` (clamped; the first entry when None). Posts nothing.
+        The cursor goes to `selected` (clamped; the first entry when None). Each entry
+        names its profile when more than one is configured or in use. Posts nothing.
         """
         now = self._now()
-        self._entries = [entry_pieces(state, now) for state in states]
+        in_use = self._profiles | {state.send.profile for state in states}
+        self._show_profile = len(in_use) > 1
+        self._entries = [entry_pieces(state, now, profile=self._show_profile) for state in states]
         self._version += 1
         self._strips.clear()
         count = len(self._entries)
@@ -202,7 +208,8 @@ class SendList(CursorKeys, ScrollView, can_focus=True):
         differently at the current width. True if it repainted."""
         if not 0 <= index < len(self._entries):
             return False
-        old, new = self._entries[index], entry_pieces(state, self._now())
+        old = self._entries[index]
+        new = entry_pieces(state, self._now(), profile=self._show_profile)
         self._entries[index] = new  # kept even when unchanged here: a wider sidebar shows more
         if old == new or self._shown(old) == self._shown(new):
             return False
