@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import random
+from array import array
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -69,10 +70,27 @@ class Timeline:
 
 
 @dataclass(frozen=True, slots=True)
+class Outcomes:
+    """Per recipient, in the order of the send's numbers: when its first event came, and
+    its final code and when that came (the history route's MT and MO entries follow them).
+    Arrays, not tuples: 18 bytes a recipient instead of ~110."""
+
+    first: array[float]
+    final_code: array[int]
+    final_at: array[float]
+
+    def add(self, first: float, code: int, at: float) -> None:
+        self.first.append(first)
+        self.final_code.append(code)
+        self.final_at.append(at)
+
+
+@dataclass(frozen=True, slots=True)
 class Schedule:
     timeline: Timeline
     times: list[float]
     fragments: list[str]
+    outcomes: Outcomes
 
 
 def spread_seconds(recipients: int, pace: float) -> float:
@@ -107,24 +125,32 @@ def build(
 
     times: list[float] = []
     fragments: list[str] = []
-    add_time, add_fragment = times.append, fragments.append
+    outcomes = Outcomes(array("d"), array("H"), array("d"))
+    add_time, add_fragment, add_outcome = times.append, fragments.append, outcomes.add
     rand, sfx, dumps = rng.random, SUFFIX, json.dumps
     for i, number in enumerate(numbers):
         head = '{"mobileNumber":' + dumps(number)
         t = started + spread * (i + rand()) / m
         r = rand()
         if r < 0.01:
-            add_time(t + pace * (0.2 + rand()))
+            t += pace * (0.2 + rand())
+            add_time(t)
             add_fragment(head + sfx[2502])
+            add_outcome(t, 2502, t)
             continue
         if r < 0.04:
-            add_time(t + pace * (0.1 + 0.4 * rand()))
+            t += pace * (0.1 + 0.4 * rand())
+            add_time(t)
             add_fragment(head + sfx[2000])
+            add_outcome(t, 2000, t)
             continue
+        first = t
         if r < 0.16:
             add_time(t)
             add_fragment(head + sfx[2000])
         t += pace * (0.1 + 0.5 * rand())
+        if r >= 0.16:
+            first = t
         add_time(t)
         add_fragment(head + sfx[3000])
         t += pace * (0.2 + 1.3 * rand())
@@ -145,6 +171,7 @@ def build(
             final = 4000
         add_time(t)
         add_fragment(head + sfx[final])
+        add_outcome(first, final, t)
         if final == 4000:
             r = rand()
             if r < 0.05:
@@ -164,5 +191,5 @@ def build(
     else:
         ended = (sorted_times[-1] if sorted_times else started) + 0.5 * pace
     return Schedule(
-        Timeline(created, queuing, started, ended, error), sorted_times, sorted_fragments
+        Timeline(created, queuing, started, ended, error), sorted_times, sorted_fragments, outcomes
     )

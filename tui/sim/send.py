@@ -43,11 +43,20 @@ class Send:
     schedule: Schedule
     _cache: tuple[tuple[Phase, int], bytes] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _positions: dict[str, int] | None = field(default=None, repr=False)
 
     @property
     def count(self) -> int:
         """Numbers in the request minus the unsubscribed ones (docs/api.md §2.2)."""
         return len(self.numbers)
+
+    def position(self, number: str) -> int | None:
+        """The number's index in `numbers`; the index is built on the first question, as
+        only the history route asks (a 100,000-number send never pays for it otherwise)."""
+        with self._lock:
+            if self._positions is None:
+                self._positions = {n: i for i, n in enumerate(self.numbers)}
+            return self._positions.get(number)
 
     def phase(self, moment: float) -> Phase:
         line = self.schedule.timeline
