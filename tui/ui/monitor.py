@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Header, Static
 
+from tui.core.history_reads import MessageHistoryReads
 from tui.core.state import SendState
 from tui.core.store.watchlist import WatchedSend
 from tui.core.text import safe_text
@@ -351,8 +352,9 @@ class MonitorScreen(Screen[None]):
         if self._recipient_screen is None:  # built once: reopening then costs no compose
             self._recipient_screen = RecipientScreen(
                 history=self.services.history,
-                now=self.services.clock.now,
+                message_history=MessageHistoryReads(self.services.refresher),
                 display=self.services.display,
+                now=self.services.clock.now,
             )
             self.app.install_screen(self._recipient_screen, name="recipient")
         self._recipient_screen.show_recipients(
