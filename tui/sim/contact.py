@@ -37,17 +37,16 @@ class Entry:
     at: float
 
 
-def entries(send: Send, index: int) -> list[Entry]:
-    """Every entry the number at `index` of `send.numbers` will ever have, oldest first."""
-    outcomes, line = send.schedule.outcomes, send.schedule.timeline
-    first = outcomes.first[index]
-    if line.error and first > line.ended:
-        return []  # the job broke before this number's turn
+def entries(send: Send, number: str) -> list[Entry]:
+    """Every entry `number` will ever have on `send`, oldest first."""
+    reached = send.reached(number)
+    if reached is None:
+        return []  # not in the send, left out of it, or the job broke before its turn
+    first, code, final_at = reached
     found = [Entry("MT", send.text, first)]
-    final_at = outcomes.final_at[index]
-    if outcomes.final_code[index] not in DELIVERED or (line.error and final_at > line.ended):
+    if code not in DELIVERED:
         return found
-    rng = random.Random(f"{send.token_id}:{send.numbers[index]}:replies")
+    rng = random.Random(f"{send.token_id}:{number}:replies")
     r = rng.random()
     at = final_at + send.pace * (20.0 + 600.0 * rng.random())
     if r < STOP_SHARE:
@@ -61,10 +60,10 @@ def entries(send: Send, index: int) -> list[Entry]:
     return found
 
 
-def body(send: Send, index: int | None, moment: float) -> bytes:
-    """The history reply at `moment`; `index=None` for a number the send left out
-    (unsubscribed or opted out), which got nothing [I]."""
-    shown = [e for e in entries(send, index) if e.at <= moment] if index is not None else []
+def body(send: Send, number: str, moment: float) -> bytes:
+    """The history reply at `moment` (a number the send left out, unsubscribed or opted
+    out, got nothing: an empty `history` [I])."""
+    shown = [e for e in entries(send, number) if e.at <= moment]
     payload = {
         "count": len(shown),
         "createDate": mc_date(send.schedule.timeline.created),

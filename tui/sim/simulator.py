@@ -221,6 +221,4 @@ class Simulator:
 
     def history_entries(self, token_id: str, number: str) -> list[contact.Entry]:
         """Every history entry the number will have on this send, shown or not yet."""
-        send = self.sends[token_id]
-        index = send.position(number)
-        return [] if index is None else contact.entries(send, index)
+        return contact.entries(self.sends[token_id], number)

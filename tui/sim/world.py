@@ -282,10 +282,9 @@ class World:
         problem = number_problem(number)
         if problem is not None:
             return catalogue_error([problem])
-        index = found.position(number)
-        if index is None and number not in found.unsubscribed:
+        if found.position(number) is None and number not in found.unsubscribed:
             return not_found()
-        return Reply(200, contact.body(found, index, self.clock.time()))
+        return Reply(200, contact.body(found, number, self.clock.time()))
 
     def _send_for(
         self, kind: SendKind, message_id: str, token_id: str, client_id: str
