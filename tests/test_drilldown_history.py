@@ -22,7 +22,7 @@ from tui.core.api.errors import (
     SendwatchError,
 )
 from tui.sim import Fault
-from tui.ui.display import Display
+from tui.ui.display import Display, DisplayChanged
 from tui.ui.screens.recipient import RecipientScreen
 from tui.ui.widgets.message_history import WORKER_GROUP, MessageHistoryView
 
@@ -277,3 +277,34 @@ async def test_an_error_from_the_simulator_is_shown_in_the_section(env: Env) -> 
         await pilot.press("r")  # the fault fired once: now it reads
         await until(pilot, lambda: "→ MT" in text_of(app, "#mh-body"), "the history")
         assert not app.screen.query_one("#mh-note").display
+
+
+async def test_masking_hides_the_number_where_the_section_quotes_it() -> None:
+    quoting = {FIRST: {"history": [{"type": "MO", "message": f"this is {FIRST}, call me"}]}}
+    url = f"GET https://x.example/sms/v1/messageContact/M/history/T/mobileNumber/{FIRST}"
+    for reader in (
+        MessageHistoryOf(quoting),
+        MessageHistoryOf(errors={FIRST: NetworkError("timeout", f"{url} timed out")}),
+    ):
+        app = recipient_app(0, reader, display=Display(masked=True))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await read(pilot)
+            shown = f"{note(app)}\n{chr(10).join(body(app))}"
+            assert FIRST not in shown and FIRST not in screen_text(app)
+            assert Display(masked=True).number(FIRST) in shown
+
+
+async def test_masking_redraws_a_failed_read_without_reading_it_again() -> None:
+    """`m` (the app's key) flips the display and tells the screen, which redraws."""
+    display = Display()
+    reader = MessageHistoryOf(errors={FIRST: BadResponse(f"cut-off JSON for {FIRST}")})
+    app = recipient_app(0, reader, display=display)
+    async with app.run_test(size=SIZE) as pilot:
+        await read(pilot)
+        assert FIRST in note(app)
+        display.masked = True
+        app.screen.post_message(DisplayChanged())
+        await read(pilot)
+        assert note(app).startswith("could not be read: bad reply: cut-off JSON for ")
+        assert FIRST not in note(app) and display.number(FIRST) in note(app)
+        assert len(reader.asked) == 1

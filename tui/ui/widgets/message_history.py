@@ -84,7 +84,9 @@ def entry_lines(history: MessageHistory, *, display: Display, now: datetime) -> 
         entries = entries[-ENTRIES_SHOWN:]
     for entry in entries:
         when = api_time(entry.date, entry.date_raw, mc_time=display.mc_time, now=now)
-        text = safe_text(entry.message, limit=200) or "(no text)"
+        # Masked before it is cut, so a cut never leaves a quoted number's digits showing.
+        shown = display.number_in(safe_text(entry.message), safe_text(history.mobile_number))
+        text = safe_text(shown, limit=200) or "(no text)"
         lines.append(f"{_arrow(entry, display.plain)}  {when}  {text}")
     if history.skipped:
         lines.append(f"({history.skipped:,} unreadable entries left out)")
@@ -164,11 +166,14 @@ class MessageHistoryView(Vertical):
     # ------------------------------------------------------------------ pointing
 
     def show(self, send_key: str, mobile_number: str | None) -> None:
-        """Show this number's history: from this session's reads, else read it now (a
-        failed read is tried again, as the user came back to it)."""
-        key = self.key = None if mobile_number is None else (send_key, mobile_number)
+        """Show this number's history: from this session's reads, else read it now. A
+        failed read is tried again when the user comes back to the number, not when the
+        screen is only redrawn (`m`, `t`): `r` does that."""
+        key = None if mobile_number is None else (send_key, mobile_number)
+        redrawn, self.key = key == self.key, key
         if key is not None and key not in self.cache and key != self.reading:
-            self._start(key)
+            if not (redrawn and key in self.failures):
+                self._start(key)
         if self.is_mounted:
             self.redraw()
 
@@ -229,7 +234,8 @@ class MessageHistoryView(Vertical):
             note, kind = "\n".join(callouts(history, mc_time=display.mc_time, now=now)), "-callout"
             lines = entry_lines(history, display=display, now=now)
         elif key in self.failures:
-            note, kind = f"{self.failures[key]} (r reads again)", "-failure"
+            failure = display.number_in(self.failures[key], safe_text(key[1]))  # URLs name it
+            note, kind = f"{failure} (r reads again)", "-failure"
         else:
             note, kind = "reading…", "-quiet"
         shown = self.query_one("#mh-note", Static)
