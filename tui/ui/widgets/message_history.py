@@ -170,10 +170,10 @@ class MessageHistoryView(Vertical):
         failed read is tried again when the user comes back to the number, not when the
         screen is only redrawn (`m`, `t`): `r` does that."""
         key = None if mobile_number is None else (send_key, mobile_number)
-        redrawn, self.key = key == self.key, key
-        if key is not None and key not in self.cache and key != self.reading:
-            if not (redrawn and key in self.failures):
-                self._start(key)
+        failed_here = key == self.key and key in self.failures
+        self.key = key
+        if key is not None and key not in self.cache and key != self.reading and not failed_here:
+            self._start(key)
         if self.is_mounted:
             self.redraw()
 
