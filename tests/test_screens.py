@@ -33,6 +33,7 @@ from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.recipient import RecipientScreen, why_line
 from tui.ui.screens.text_prompt import TextPromptScreen
+from tui.ui.widgets.message_history import WORKER_GROUP as MESSAGE_HISTORY_READS
 
 SIZE = (80, 24)
 MSG = "MzA6Nzg6MA"
@@ -49,9 +50,11 @@ def screen_text(app: App[Any]) -> str:
 
 
 async def history_read(pilot: Pilot[Any]) -> None:
-    """The drill-down reads history in a thread worker: wait for it to land."""
+    """The drill-down reads histories in workers (observed: a thread; MobileConnect: on
+    the loop): wait for them to land."""
     app = pilot.app
-    reads = [w for w in app.workers if w.group == "history"]
+    await pilot.pause()
+    reads = [w for w in app.workers if w.group in ("history", MESSAGE_HISTORY_READS)]
     if reads:  # an empty list would mean "every worker", the refresher's too
         await app.workers.wait_for_complete(reads)
     await pilot.pause()
@@ -587,11 +590,11 @@ def test_snapshot_add_invalid_id_120x40(snap_compare: Any) -> None:
 
 
 def test_snapshot_drilldown_80x24(snap_compare: Any) -> None:
-    assert snap_compare(recipient_app(0))
+    assert snap_compare(recipient_app(0), run_before=history_read)
 
 
 def test_snapshot_drilldown_120x40(snap_compare: Any) -> None:
-    assert snap_compare(recipient_app(0), terminal_size=(120, 40))
+    assert snap_compare(recipient_app(0), terminal_size=(120, 40), run_before=history_read)
 
 
 def test_snapshot_help_80x24(snap_compare: Any) -> None:

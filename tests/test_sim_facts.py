@@ -7,6 +7,7 @@ up as a disagreement instead of being mirrored by the server the tests talk to.
 from __future__ import annotations
 
 import ast
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,7 +15,8 @@ import pytest
 
 from tui.core.api import codes as core_codes
 from tui.core.api import model as core_model
-from tui.sim import Simulator, facts
+from tui.core.api.message_history import Direction, ReplyKind, parse_message_history
+from tui.sim import Simulator, contact, facts
 from tui.sim.clock import mc_date
 from tui.sim.schedule import SUFFIX
 
@@ -69,6 +71,40 @@ def test_the_sim_refuses_a_kind_the_api_does_not_have() -> None:
     with pytest.raises(ValueError, match="messagecontact"):
         sim.add_message("hi", kind="messagecontact")
     assert sim.messages == {}
+
+
+def test_the_history_entry_types_agree() -> None:
+    core = {d.value for d in Direction if d is not Direction.OTHER}
+    assert set(facts.HISTORY_TYPES) == core
+
+
+def test_the_sims_replies_mean_to_core_what_the_sim_means() -> None:
+    def kind(text: str) -> ReplyKind | None:
+        body = {"history": [{"type": "MO", "message": text}]}
+        return parse_message_history(body, "15555550100").entries[0].reply_kind
+
+    assert {kind(text) for text in contact.STOP_TEXTS} == {ReplyKind.OPT_OUT}
+    assert kind("HELP") is ReplyKind.HELP
+    assert {kind(text) for text in contact.FREE_TEXTS} == {None}
+    assert kind(contact.STOP_ANSWER) is kind(contact.HELP_ANSWER) is None  # the MTs aren't
+
+
+def test_the_sims_history_reads_back_as_it_was_meant() -> None:
+    sim = Simulator(seed=3, time_scale=0)
+    token_id = sim.create_send(sim.add_message("hi"), 300)
+    sim.advance(4 * 3600)
+    send = sim.sends[token_id]
+    seen: set[str] = set()
+    for number in send.numbers:
+        planned = sim.history_entries(token_id, number)
+        read = parse_message_history(
+            json.loads(contact.body(send, number, sim.now().timestamp())), number
+        )
+        assert [e.direction.value for e in read.entries] == [e.type for e in planned]
+        for mine, theirs in zip(read.entries, planned, strict=True):
+            assert mine.date is not None and abs(mine.date.timestamp() - theirs.at) < 0.001
+        seen.update(e.type for e in planned)
+    assert seen == set(facts.HISTORY_TYPES)
 
 
 def _imported(source: str, package: str) -> list[str]:

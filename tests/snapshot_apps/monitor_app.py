@@ -41,13 +41,14 @@ from tui.core.clock import SystemClock
 from tui.core.refresher import Refresher
 from tui.core.store.history import History
 from tui.core.store.watchlist import WatchedSend, WatchList
-from tui.sim import Fault, Simulator
+from tui.sim import Fault, FaultRoute, Simulator
 from tui.ui.app import SendwatchApp
 from tui.ui.screens.add_send import AddSendScreen
 from tui.ui.screens.copied import CopiedScreen
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.recipient import RecipientScreen
 from tui.ui.view_model import MonitorModel
+from tui.ui.widgets.message_history import WORKER_GROUP as MESSAGE_HISTORY_READS
 
 SEED = 20201125
 START = datetime(2020, 11, 25, 15, 0, 0, tzinfo=UTC)
@@ -95,9 +96,9 @@ class SceneSimulator(Simulator):
         super().__init__(seed, time_scale, start=start)
         self.faulted: set[str] = set()
 
-    def inject(self, token_id: str, fault: Fault) -> None:
+    def inject(self, token_id: str, fault: Fault, *, route: FaultRoute = "deliveries") -> None:
         self.faulted.add(token_id)
-        super().inject(token_id, fault)
+        super().inject(token_id, fault, route=route)
 
 
 ROLES = ("live", "finished", "foreign", "flaky", "gone")
@@ -249,10 +250,10 @@ async def settle(scene: Scene, pilot: Pilot[None]) -> None:
 
 async def no_blink(pilot: Pilot[None]) -> None:
     """Inputs on the current screen stop blinking (a blinking cursor is not deterministic),
-    and the drill-down's history read (a thread worker) has landed."""
+    and the drill-down's history reads (observed, and from MobileConnect) have landed."""
     await pilot.pause()
     app = pilot.app
-    reads = [w for w in app.workers if w.group == "history"]
+    reads = [w for w in app.workers if w.group in ("history", MESSAGE_HISTORY_READS)]
     if reads:  # an empty list would mean "every worker", the refresher's too
         await app.workers.wait_for_complete(reads)
     await pilot.pause()

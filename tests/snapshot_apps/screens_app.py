@@ -6,6 +6,7 @@ prints a full date whatever day the tests run (set TZ=UTC for stable hours).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -15,8 +16,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
+from tui.core.api.message_history import MessageHistory, parse_message_history
 from tui.core.api.model import Recipient
 from tui.core.api.parse import parse_delivery
+from tui.ui.display import Display
 
 HOSTILE = "\x1b[31m[bold]x[/bold]\u202e"
 
@@ -73,6 +76,56 @@ HISTORY: dict[str, list[tuple[str, datetime]]] = {
     "15555550100": [("… pending", T0), ("✓ delivered", T1)],
 }
 SINCE: dict[str, datetime] = {"15555550100": T1}
+
+
+MC_HISTORY: dict[str, dict[str, Any]] = {
+    "15555550100": {
+        "count": 3,
+        "createDate": "2020-11-25T13:01:04.147",
+        "status": "Active",
+        "history": [
+            {"type": "MT", "message": "Your code is 123456", "date": "2020-11-25T13:01:05.2"},
+            {"type": "MO", "message": "STOP", "date": "2020-11-25T13:03:10"},
+            {"type": "MT", "message": "You are unsubscribed.", "date": "2020-11-25T13:03:12"},
+        ],
+    },
+    "15555550102": {
+        "status": "Active",
+        "history": [
+            {"type": "MT", "message": "Your code is 123456", "date": "2020-11-25T13:01:05"},
+            {"type": "MO", "message": HOSTILE, "date": "2020-11-25T13:02:00"},
+        ],
+    },
+}
+"""MobileConnect history replies by number; any other number has none."""
+
+
+class MessageHistoryOf:
+    """A drill-down MobileConnect reader over fixed replies, parsed as the client parses
+    them. It records what it is asked; a number can be held on a gate or fail."""
+
+    def __init__(
+        self,
+        replies: dict[str, dict[str, Any]] | None = None,
+        *,
+        gates: dict[str, asyncio.Event] | None = None,
+        errors: dict[str, BaseException] | None = None,
+    ) -> None:
+        self.replies = MC_HISTORY if replies is None else replies
+        self.gates = gates or {}
+        self.errors = errors or {}
+        self.asked: list[tuple[str, str]] = []
+
+    async def __call__(self, send_key: str, mobile_number: str) -> MessageHistory:
+        self.asked.append((send_key, mobile_number))
+        gate = self.gates.get(mobile_number)
+        if gate is not None:
+            await gate.wait()
+        error = self.errors.get(mobile_number)
+        if error is not None:
+            raise error
+        body = self.replies.get(mobile_number, {"status": "Active", "history": []})
+        return parse_message_history(body, mobile_number)
 
 
 def recipients() -> tuple[Recipient, ...]:
@@ -139,16 +192,24 @@ def add_send_app(profiles: Sequence[str] = ("acme", "globex")) -> ScreenHost:
     return ScreenHost(lambda: AddSendScreen(profiles, profiles[0] if profiles else None))
 
 
-def recipient_app(index: int = 0) -> ScreenHost:
+def recipient_app(
+    index: int = 0,
+    message_history: MessageHistoryOf | None = None,
+    display: Display | None = None,
+) -> ScreenHost:
     from tui.ui.screens.recipient import RecipientScreen
 
+    reader = MessageHistoryOf() if message_history is None else message_history
     return ScreenHost(
         lambda: RecipientScreen(
             recipients(),
             index,
+            send_key="reset-send",
             send_name="Password reset",
             since=SINCE,
             history=HistoryOf(history),
+            message_history=reader,
+            display=display,
         )
     )
 

@@ -75,6 +75,8 @@ def seed_demo(sim: Simulator) -> list[WatchedSend]:
     flaky = sim.create_send(alerts, 200, pace=3.0)
     sim.inject(flaky, Fault(kind="http500", times=None, probability=0.35))
     sim.inject(flaky, Fault(kind="latency", times=None, probability=0.3, seconds=1.5))
+    # Its drill-down's history reads fail too, now and then: the error shows in the section.
+    sim.inject(flaky, Fault(kind="http500", times=None, probability=0.5), route="history")
 
     return [
         watched(orders, live, "Order confirmations (live)"),

@@ -239,7 +239,9 @@ class Refresher:
 
     # --- reading --------------------------------------------------------------------
 
-    async def _client(self, profile_name: str) -> Fetcher:
+    async def client(self, profile_name: str) -> Fetcher:
+        """The profile's one client (one token, one pool), made on first use; the
+        drill-down's history reads share it with the polls."""
         client = self._clients.get(profile_name)
         if client is not None:
             return client
@@ -263,7 +265,7 @@ class Refresher:
     async def _fetch(self, slot: _Slot) -> Delivery | SendwatchError:
         send = slot.state.send
         try:
-            client = await self._client(send.profile)
+            client = await self.client(send.profile)
             return await client.fetch(
                 send.kind, send.message_id, send.token_id, previous=slot.state.delivery
             )

@@ -7,7 +7,8 @@
 
 API routes: `POST /v2/token`, `POST /v1/requestToken`,
 `POST /sms/v1/{messageContact|messageList}/{messageId}/send`,
-`GET /sms/v1/{messageContact|messageList}/{messageId}/deliveries/{tokenId}`.
+`GET /sms/v1/{messageContact|messageList}/{messageId}/deliveries/{tokenId}`,
+`GET /sms/v1/messageContact/{messageId}/history/{tokenId}/mobileNumber/{number}`.
 Anything else is the gateway's 404. `POST .../messageList/{id}/send` takes sim-only keys
 `simRecipients` (list size, default 20), `simUnsubscribed`, `simError` and `simPace`.
 
@@ -17,7 +18,8 @@ Admin routes (no token; not counted in `stats`/`requests`) for a standalone sim:
   "clientId"?, "unsubscribed"?, "error"?, "pace"?}` → 201 `{"messageId", "tokenId", "kind",
   "count"}`; without `messageId` a new message definition is made from `text`/`kind`.
 - `POST /_sim/faults {"kind", "tokenId"?, "times"?, "probability"?, "seconds"?,
-  "retryAfter"?}` → 201: arm a fault on a send's Deliveries (or, without `tokenId`, auth).
+  "retryAfter"?, "route"?}` → 201: arm a fault on a send's Deliveries, or with
+  `"route": "history"` on its history route (without `tokenId`: on auth).
 - `POST /_sim/revoke` → 200: revoke every issued access token.
 - `GET /_sim/state` → clock, counters, messages, and each send's status and event counts.
 """
@@ -25,6 +27,15 @@ Admin routes (no token; not counted in `stats`/`requests`) for a standalone sim:
 from tui.sim.faults import Fault, FaultKind
 from tui.sim.send import Message, Send
 from tui.sim.simulator import Simulator
-from tui.sim.world import RequestRecord, SimStats
+from tui.sim.world import FaultRoute, RequestRecord, SimStats
 
-__all__ = ["Fault", "FaultKind", "Message", "RequestRecord", "Send", "SimStats", "Simulator"]
+__all__ = [
+    "Fault",
+    "FaultKind",
+    "FaultRoute",
+    "Message",
+    "RequestRecord",
+    "Send",
+    "SimStats",
+    "Simulator",
+]

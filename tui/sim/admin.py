@@ -14,7 +14,7 @@ from typing import Any, cast
 from tui.sim.facts import SendKind
 from tui.sim.faults import FAULT_KINDS, Fault, FaultKind
 from tui.sim.replies import Reply, json_reply, not_found
-from tui.sim.world import AUTH_FAULTS, World
+from tui.sim.world import AUTH_FAULTS, FAULT_ROUTES, World, fault_key
 
 PREFIX = "/_sim/"
 DEFAULT_TEXT = "Your order has shipped. Reply STOP to opt out."
@@ -106,7 +106,11 @@ def _arm_fault(world: World, payload: Mapping[str, Any]) -> Reply:
         retry_after=payload.get("retryAfter", 5),
     )
     token_id = payload.get("tokenId")
-    world.inject(AUTH_FAULTS if token_id is None else str(token_id), fault)
+    route = payload.get("route", "deliveries")
+    if route not in FAULT_ROUTES:
+        raise ValueError(f"route must be one of {sorted(FAULT_ROUTES)}")
+    key = AUTH_FAULTS if token_id is None else fault_key(str(token_id), route)
+    world.inject(key, fault)
     return json_reply(201, {"armed": kind, "target": token_id or "auth"})
 
 
@@ -124,6 +128,7 @@ def state(world: World) -> dict[str, Any]:
             "token_v2": stats.token_v2,
             "deliveries": stats.deliveries,
             "sends": stats.sends,
+            "history": stats.history,
             "total": stats.total,
         },
         "messages": [

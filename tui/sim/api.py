@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, unquote
 from tui.sim.facts import SendKind
 from tui.sim.faults import Fault, fault_reply
 from tui.sim.replies import Reply, insufficient_scope, not_authorized, not_found
-from tui.sim.world import AUTH_FAULTS, RequestRecord, World
+from tui.sim.world import AUTH_FAULTS, RequestRecord, World, fault_key
 
 _KINDS = {kind.value.lower(): kind for kind in SendKind}
 _ACCESS_TOKEN = re.compile(r"(?i)(^|&)(access_token=)[^&]*")
@@ -77,6 +77,9 @@ def _route(request: Request) -> tuple[str, list[str]]:
             return "sends", [low[2], parts[3]]
         if method == "GET" and len(low) == 6 and low[4] == "deliveries":
             return "deliveries", [low[2], parts[3], parts[5]]
+        history = len(low) == 8 and low[4] == "history" and low[6] == "mobilenumber"
+        if method == "GET" and history and low[2] == "messagecontact":
+            return "history", [low[2], parts[3], parts[5], parts[7]]
     return "", []
 
 
@@ -115,6 +118,12 @@ def _dispatch(world: World, request: Request, route: str, args: list[str]) -> Re
     if route == "sends":
         return world.send(kind, args[1], request.json(), client_id)
     # Faults come after the token check: a bad token still gets its 401 first.
+    if route == "history":
+        return _with_faults(
+            world,
+            fault_key(args[2], "history"),
+            lambda: world.history(args[1], args[2], args[3], client_id),
+        )
     return _with_faults(world, args[2], lambda: world.deliveries(kind, args[1], args[2], client_id))
 
 

@@ -21,6 +21,10 @@ class SendKind(StrEnum):
     MESSAGE_LIST = "messageList"
 
 
+HISTORY_TYPES = ("MT", "MO")
+"""A history entry's `type`: sent to the number, or sent by it (docs/api.md §2.3)."""
+
+
 class Phase(StrEnum):
     """A send's job `status` (docs/api.md §3), in the order a job moves through them."""
 

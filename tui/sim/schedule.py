@@ -166,3 +166,26 @@ def build(
     return Schedule(
         Timeline(created, queuing, started, ended, error), sorted_times, sorted_fragments
     )
+
+
+_CODE_OF_SUFFIX = {suffix: code for code, suffix in SUFFIX.items()}
+_NUMBER_END = ',"statusCode"'
+
+
+def reached(schedule: Schedule) -> dict[str, tuple[float, int, float]]:
+    """Per number that got any event: when its first event came, its highest code, and
+    when that came. Read back from the fragments (only the history route asks, so a
+    send never pays for it at creation); a broken job's cut-off events are not there."""
+    found: dict[str, tuple[float, int, float]] = {}
+    code_of, end = _CODE_OF_SUFFIX, _NUMBER_END
+    for at, fragment in zip(schedule.times, schedule.fragments, strict=True):
+        cut = fragment.index(end)
+        head = fragment[16:cut]  # the JSON string after '{"mobileNumber":'
+        number = head[1:-1] if "\\" not in head else json.loads(head)
+        code = code_of[fragment[cut:]]
+        seen = found.get(number)
+        if seen is None:
+            found[number] = (at, code, at)
+        elif code > seen[1]:
+            found[number] = (seen[0], code, at)
+    return found

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import ClassVar, Self
 
+from tui.sim import contact
 from tui.sim.admin import DEFAULT_TEXT
 from tui.sim.auth import DEFAULT_SCOPE
 from tui.sim.clock import SimClock
@@ -14,11 +15,19 @@ from tui.sim.facts import SendKind
 from tui.sim.faults import Fault
 from tui.sim.send import Message, Send
 from tui.sim.server import ServerThread
-from tui.sim.world import AUTH_FAULTS, RequestRecord, SimStats, World
+from tui.sim.world import (
+    AUTH_FAULTS,
+    FAULT_ROUTES,
+    FaultRoute,
+    RequestRecord,
+    SimStats,
+    World,
+    fault_key,
+)
 
 
 class Simulator:
-    """A loopback Marketing Cloud: auth, SMS send and Deliveries routes, over sim time.
+    """A loopback Marketing Cloud: auth, SMS send, Deliveries and history routes, over sim time.
 
     `time_scale=0` freezes sim time so tests move it with `advance()`; 1.0 follows the wall
     clock. `start` fixes the sim's starting moment (default: now), which together with
@@ -180,9 +189,12 @@ class Simulator:
 
     # -- faults ------------------------------------------------------------------------
 
-    def inject(self, token_id: str, fault: Fault) -> None:
-        """Arm a fault on the Deliveries GET of `token_id` (either route)."""
-        self._world.inject(token_id, fault)
+    def inject(self, token_id: str, fault: Fault, *, route: FaultRoute = "deliveries") -> None:
+        """Arm a fault on the Deliveries GET of `token_id` (either kind), or with
+        `route="history"` on its numbers' history GETs (each route has its own faults)."""
+        if route not in FAULT_ROUTES:
+            raise ValueError(f"route must be one of {sorted(FAULT_ROUTES)}")
+        self._world.inject(fault_key(token_id, route), fault)
 
     def inject_auth(self, fault: Fault) -> None:
         """Arm a fault on both token endpoints."""
@@ -215,3 +227,7 @@ class Simulator:
     def body(self, token_id: str) -> bytes:
         """The Deliveries body the server would send for `token_id` right now."""
         return self.sends[token_id].body(self._clock.time())
+
+    def history_entries(self, token_id: str, number: str) -> list[contact.Entry]:
+        """Every history entry the number will have on this send, shown or not yet."""
+        return contact.entries(self.sends[token_id], number)

@@ -105,6 +105,13 @@ def _number(value: object, errors: list[str]) -> str | None:
     return value
 
 
+def number_problem(value: str) -> str | None:
+    """What a send would say of this number, or None when it is a valid one."""
+    errors: list[str] = []
+    _number(value, errors)
+    return errors[0] if errors else None
+
+
 def _audience(fields: dict[str, object], errors: list[str]) -> list[str]:
     numbers = fields.get("mobilenumbers")
     subscribers = fields.get("subscribers")

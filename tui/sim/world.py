@@ -11,19 +11,30 @@ import random
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Literal, get_args
 
-from tui.sim import ids
+from tui.sim import contact, ids
 from tui.sim.auth import TokenStore
 from tui.sim.clock import SimClock
 from tui.sim.facts import SendKind
 from tui.sim.faults import Fault, FaultQueue
-from tui.sim.replies import Reply, catalogue_error, json_reply
+from tui.sim.replies import Reply, catalogue_error, json_reply, not_found
 from tui.sim.schedule import build, generate_numbers
 from tui.sim.send import DEFAULT_KEYWORDS, Message, Send
-from tui.sim.validate import SendOrder, contact_send, list_send
+from tui.sim.validate import SendOrder, contact_send, list_send, number_problem
 
 AUTH_FAULTS = "\0auth"
 """The fault-queue key for the token endpoints (no token id can contain a NUL)."""
+FaultRoute = Literal["deliveries", "history"]
+FAULT_ROUTES: frozenset[str] = frozenset(get_args(FaultRoute))
+
+
+def fault_key(token_id: str, route: FaultRoute = "deliveries") -> str:
+    """The fault-queue key of one send's route: a send's history reads have faults of their
+    own, so a fault armed for a Deliveries read is never spent on a drill-down."""
+    return token_id if route == "deliveries" else f"{token_id}\0{route}"
+
+
 FIRST_MESSAGE = 30
 """So the first message id is `MzA6Nzg6MA`, the docs' own example."""
 
@@ -36,6 +47,7 @@ class SimStats:
     token_v2: int = 0
     deliveries: int = 0
     sends: int = 0
+    history: int = 0
     total: int = 0
 
 
@@ -258,7 +270,30 @@ class World:
         )
 
     def deliveries(self, kind: SendKind, message_id: str, token_id: str, client_id: str) -> Reply:
-        """`GET .../deliveries/{tokenId}`: the body, or the first catalogue error that applies.
+        """`GET .../deliveries/{tokenId}`: the body, or the first catalogue error that applies."""
+        found = self._send_for(kind, message_id, token_id, client_id)
+        if isinstance(found, Reply):
+            return found
+        return Reply(200, found.body(self.clock.time()))
+
+    def history(self, message_id: str, token_id: str, number: str, client_id: str) -> Reply:
+        """`GET /sms/v1/messageContact/{id}/history/{tokenId}/mobileNumber/{n}`: the ids are
+        checked as for Deliveries, the number as a send checks one (a 400 [I]); a number the
+        send never had is the gateway's 404 [I]."""
+        found = self._send_for(SendKind.MESSAGE_CONTACT, message_id, token_id, client_id)
+        if isinstance(found, Reply):
+            return found
+        problem = number_problem(number)
+        if problem is not None:
+            return catalogue_error([problem])
+        if found.position(number) is None and number not in found.unsubscribed:
+            return not_found()
+        return Reply(200, contact.body(found, number, self.clock.time()))
+
+    def _send_for(
+        self, kind: SendKind, message_id: str, token_id: str, client_id: str
+    ) -> Send | Reply:
+        """The send both ids name, or the first catalogue error that applies.
 
         Format problems of both ids are reported together; after that the checks run in the
         order a server would need them: message, token, token's owner, token's message.
@@ -271,7 +306,6 @@ class World:
         if errors:
             return catalogue_error(errors)
         with self.lock:
-            now = self.clock.time()
             if self._message_for(kind, message_id, client_id) is None:
                 return catalogue_error([f"Message id {message_id} is not valid."])
             send = self.sends.get(token_id)
@@ -281,4 +315,4 @@ class World:
             return catalogue_error([f"Token id {token_id} is not valid for this client."])
         if send.message_id != message_id:
             return catalogue_error([f"TokenId {token_id} is not valid for MessageId {message_id}."])
-        return Reply(200, send.body(now))
+        return send

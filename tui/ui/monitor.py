@@ -18,6 +18,7 @@ from textual.timer import Timer
 from textual.widgets import Header, Static
 
 from tui.core.api.errors import remedy_of
+from tui.core.history_reads import MessageHistoryReads
 from tui.core.state import SendState
 from tui.core.store.profile_choice import last_used_profile
 from tui.core.store.watchlist import WatchedSend
@@ -409,9 +410,10 @@ class MonitorScreen(SharingActions):
         if self._recipient_screen is None:  # built once: reopening then costs no compose
             self._recipient_screen = RecipientScreen(
                 history=self.services.history,
-                now=self.services.clock.now,
+                message_history=MessageHistoryReads(self.services.refresher),
                 display=self.services.display,
                 copy_number=self.copy_number,
+                now=self.services.clock.now,
             )
             self.app.install_screen(self._recipient_screen, name="recipient")
         self._recipient_screen.show_recipients(

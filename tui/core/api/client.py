@@ -1,8 +1,9 @@
 """The MobileConnect REST client: URLs, auth, retries and typed errors over httpx.
 
-`SmsClient.fetch` reads one send's Deliveries resource; `SmsClient.send` starts a
-MessageContact send. Every failure surfaces as a `tui.core.api.errors` type; no access token
-or secret ever appears in an exception message, a log line or a repr.
+`SmsClient.fetch` reads one send's Deliveries resource; `SmsClient.history` reads one
+number's message history on a send; `SmsClient.send` starts a MessageContact send. Every
+failure surfaces as a `tui.core.api.errors` type; no access token or secret ever appears
+in an exception message, a log line or a repr.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ from tui.core.api.http import (
     request_deadline,
     within,
 )
-from tui.core.api.ids import check_id, path_segment
+from tui.core.api.ids import check_id, check_number, path_segment
+from tui.core.api.message_history import MessageHistory, parse_message_history_bytes
 from tui.core.api.model import Delivery, SendKind
 from tui.core.api.parse import parse_delivery_bytes
 from tui.core.api.profile import Profile
@@ -134,6 +136,26 @@ class SmsClient:
             if len(body) > THREAD_PARSE_BYTES:
                 return await asyncio.to_thread(parse_delivery_bytes, body, previous)
             return parse_delivery_bytes(body, previous)
+
+        return await self._call(
+            "GET", path, message_id=message_id, token_id=token_id, on_success=parse
+        )
+
+    async def history(self, message_id: str, token_id: str, mobile_number: str) -> MessageHistory:
+        """Read a number's MT/MO history on a messageContact send (docs/api.md §2.3), with the
+        same token, retries and typed errors as `fetch`."""
+        check_id("message id", message_id)
+        check_id("token id", token_id)
+        check_number(mobile_number)
+        path = (
+            f"/sms/v1/messageContact/{path_segment(message_id)}/history/"
+            f"{path_segment(token_id)}/mobileNumber/{path_segment(mobile_number)}"
+        )
+
+        async def parse(body: bytes) -> MessageHistory:
+            if len(body) > THREAD_PARSE_BYTES:
+                return await asyncio.to_thread(parse_message_history_bytes, body, mobile_number)
+            return parse_message_history_bytes(body, mobile_number)
 
         return await self._call(
             "GET", path, message_id=message_id, token_id=token_id, on_success=parse

@@ -13,6 +13,8 @@ from tui.core.api.errors import InvalidId
 
 MAX_ID_LENGTH = 128
 _ALLOWED = re.compile(r"[A-Za-z0-9+/=_-]+")
+MAX_NUMBER_LENGTH = 20
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def id_problem(value: str) -> str | None:
@@ -38,6 +40,22 @@ def check_id(field: str, value: str) -> str:
     if problem:
         raise InvalidId(field, value, problem)
     return value
+
+
+def check_number(value: str) -> str:
+    """Return `value` if it can be a mobile number in a URL: ASCII digits with the country
+    code and no separators (docs/api.md §2.1), at most MAX_NUMBER_LENGTH of them. A number
+    comes from the server's tracking, so this is also what keeps '..' or '?' out of a path.
+    """
+    if not value:
+        problem = "it is empty"
+    elif len(value) > MAX_NUMBER_LENGTH:
+        problem = f"it is {len(value)} characters long (at most {MAX_NUMBER_LENGTH})"
+    elif not _DIGITS.fullmatch(value):
+        problem = "numbers are digits only, with the country code and no + or separators"
+    else:
+        return value
+    raise InvalidId("mobile number", value, problem)
 
 
 def path_segment(value: str) -> str:

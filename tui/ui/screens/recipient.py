@@ -15,19 +15,21 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from tui.core.api import codes
 from tui.core.api.codes import Outcome, code_label
 from tui.core.api.errors import SendwatchError
-from tui.core.api.model import Recipient, TrackingEvent
+from tui.core.api.model import Recipient
 from tui.core.glyphs import OUTCOME_WORDS
 from tui.core.text import safe_text
 from tui.core.timefmt import fmt_local
 from tui.ui.display import Display, DisplayChanged
+from tui.ui.screens.recipient_words import event_summary, plural, raw_words, why_line
 from tui.ui.widgets.footer import SteadyFooter
+from tui.ui.widgets.message_history import HistoryReader, MessageHistoryView
 
 __all__ = ["RecipientScreen", "event_summary", "why_line"]
 
@@ -45,45 +47,6 @@ class OutcomeHistory(Protocol):
         """Outcome changes, oldest first; with wait=False, None while the store is busy."""
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
-
-
-def _code_words(code: int) -> str:
-    info = codes.describe(code)
-    return f"{code} {info.name}" if info else f"{code} (not in the standard code table)"
-
-
-def _raw_words(event: TrackingEvent) -> str:
-    raw = " ".join(safe_text(x) for x in (event.status_code, event.message) if x)
-    return f"'{raw}'" if raw else "empty"
-
-
-def event_summary(event: TrackingEvent) -> str:
-    """An event in a few words: its standard code and name, else its raw status."""
-    if event.standard_code is not None:
-        return _code_words(event.standard_code)
-    return f"{_raw_words(event)} with no standard code"
-
-
-def why_line(recipient: Recipient) -> str:
-    """Why the recipient's outcome is what it is, in one sentence."""
-    events = recipient.events
-    if recipient.outcome_code is None:
-        return "No standard codes; showing the carrier's raw status."
-    with_code = sum(1 for e in events if e.standard_code is not None)
-    among = _plural(len(events), "event")
-    if with_code != len(events):
-        among += f", {with_code:,} with a standard code"
-    sentence = f"{_code_words(recipient.outcome_code)} is the highest standard code among {among}"
-    if len(events) == 1:
-        return f"{sentence}."
-    last = events[-1]
-    if recipient.deciding_index == len(events) - 1:
-        return f"{sentence} (highest wins; it is also the last event)."
-    return f"{sentence} (highest wins; the last event was {event_summary(last)})."
-
-
 class RecipientScreen(Screen[None]):
     """One recipient of a send, chosen from `recipients` by `index`; n/p walk the list."""
 
@@ -99,6 +62,14 @@ class RecipientScreen(Screen[None]):
             "Copy number",
             tooltip="Copy the number to the clipboard (masked while numbers are masked)",
             id="recipient.copy",
+        ),
+        Binding(
+            "r",
+            "reread_history",
+            "Re-read",
+            show=False,  # the footer is full at 80 columns; a failed read names the key
+            tooltip="Read the number's MobileConnect message history again",
+            id="recipient.reread",
         ),
     ]
 
@@ -156,6 +127,9 @@ class RecipientScreen(Screen[None]):
         padding: 0 1;
         height: auto;
     }
+    RecipientScreen #rc-histories { height: auto; }
+    RecipientScreen #rc-observed { width: auto; max-width: 50%; height: auto; }
+    RecipientScreen #rc-observed > Static { width: auto; }
     """
 
     def __init__(
@@ -167,6 +141,7 @@ class RecipientScreen(Screen[None]):
         send_name: str = "",
         since: Mapping[str, datetime] | None = None,
         history: OutcomeHistory | None = None,
+        message_history: HistoryReader | None = None,
         now: Callable[[], datetime] | None = None,
         display: Display | None = None,
         copy_number: Callable[[str], None] | None = None,
@@ -176,6 +151,7 @@ class RecipientScreen(Screen[None]):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.history = history
+        self.message_history = message_history
         self.now = now or (lambda: datetime.now(UTC))
         self.display_options = display or Display()
         """How numbers are drawn: the monitor's own, so `m` here masks there too."""
@@ -225,8 +201,13 @@ class RecipientScreen(Screen[None]):
         table: DataTable[Text] = DataTable(id="rc-events", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static(id="rc-detail")
-        yield Static(Text("Observed by sendwatch"), classes="rc-title")
-        yield Static(id="rc-history")
+        with Horizontal(id="rc-histories"):
+            with Vertical(id="rc-observed"):
+                yield Static(Text("Observed by sendwatch"), classes="rc-title")
+                yield Static(id="rc-history")
+            yield MessageHistoryView(
+                self.message_history, display=self.display_options, now=self.now, id="rc-mc"
+            )
         yield SteadyFooter()
 
     def on_mount(self) -> None:
@@ -255,6 +236,7 @@ class RecipientScreen(Screen[None]):
             position.update(Text(""))
             for part in ("#rc-outcome", "#rc-why", "#rc-detail", "#rc-history"):
                 self.query_one(part, Static).update(Text(""))
+            self.query_one(MessageHistoryView).show(self.send_key, None)
             return
         number = self.display_options.number(safe_text(recipient.mobile_number))
         self.query_one("#rc-number", Static).update(Text(safe_text(number, limit=40)))
@@ -292,6 +274,7 @@ class RecipientScreen(Screen[None]):
         table.move_cursor(row=deciding_row, animate=False)
         self._show_detail(deciding_row)
         self._show_history(recipient)
+        self.query_one(MessageHistoryView).show(self.send_key, recipient.mobile_number)
 
     def _show_detail(self, row: int) -> None:
         recipient = self.recipient
@@ -304,7 +287,7 @@ class RecipientScreen(Screen[None]):
         head = f"Event {row + 1}: {event_summary(event)}"
         if info is not None:
             head += f" — {info.meaning}"
-        lines = [head, f"carrier: {_raw_words(event)}"]
+        lines = [head, f"carrier: {raw_words(event)}"]
         if event.description:
             lines.append(f"server: {safe_text(event.description)}")
         detail.update(Text(self._hide("\n".join(lines))))
@@ -360,7 +343,7 @@ class RecipientScreen(Screen[None]):
             return
         lines = []
         if len(seen) > HISTORY_SHOWN:
-            lines.append(f"… {_plural(len(seen) - HISTORY_SHOWN, 'earlier change')}")
+            lines.append(f"… {plural(len(seen) - HISTORY_SHOWN, 'earlier change')}")
             seen = seen[-HISTORY_SHOWN:]
         now = self.now()
         lines += [
@@ -410,6 +393,9 @@ class RecipientScreen(Screen[None]):
             return
         self.index = target
         self._show()
+
+    def action_reread_history(self) -> None:
+        self.query_one(MessageHistoryView).reread()
 
     def action_copy_number(self) -> None:
         recipient = self.recipient
