@@ -162,6 +162,12 @@ def test_bytes_that_are_not_json_are_a_bad_response(raw: bytes, words: str) -> N
         parse_message_history_bytes(raw, NUMBER)
 
 
+def test_a_lone_surrogate_in_a_reply_becomes_u_fffd() -> None:
+    raw = b'{"status":"Active","history":[{"type":"MO","message":"ST\\ud800OP","date":null}]}'
+    history = parse_message_history_bytes(raw, NUMBER)
+    assert history.entries[0].message == "ST\ufffdOP"
+
+
 def test_hostile_and_odd_entries_are_kept_raw_skipped_or_bounded() -> None:
     body = {
         "count": True,

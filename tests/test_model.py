@@ -15,6 +15,7 @@ from tests.examples import NEW_SHAPE, SEED_BODY
 from tui.core.api import parse
 from tui.core.api.codes import STANDARD_CODES, Outcome, outcome_of
 from tui.core.api.errors import BadResponse
+from tui.core.api.json_body import decode_reply, without_lone_surrogates
 from tui.core.api.model import MC_TZ, Delivery, Phase
 from tui.core.api.parse import parse_delivery, parse_delivery_bytes
 
@@ -426,7 +427,9 @@ def test_every_path_gives_the_tolerant_result(
     from tui.core.api import chunked
 
     monkeypatch.setattr(chunked, "SLICE_BYTES", slice_bytes)
-    expected = _read(lambda: parse_delivery(parse._decode(parse.without_lone_surrogates(body))))
+    expected = _read(
+        lambda: parse_delivery(decode_reply(without_lone_surrogates(body), "a Deliveries reply"))
+    )
     assert _read(lambda: parse_delivery_bytes(body)) == expected
     assert _read(lambda: parse_delivery_bytes(body)) == expected, "again, values now known"
 

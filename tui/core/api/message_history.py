@@ -9,7 +9,6 @@ kind of exception, however hostile.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from tui.core.api.errors import BadResponse
+from tui.core.api.json_body import decode_reply, without_lone_surrogates
 from tui.core.api.model import parse_mc_date
 
 MAX_ENTRIES = 1000
@@ -168,10 +168,5 @@ def parse_message_history(body: object, mobile_number: str) -> MessageHistory:
 
 def parse_message_history_bytes(body: bytes, mobile_number: str) -> MessageHistory:
     """Decode and parse a reply body; anything that is not JSON is a BadResponse."""
-    try:
-        decoded = json.loads(body)
-    except (ValueError, RecursionError) as exc:
-        head = body[:40].decode("utf-8", "replace").strip().lower()
-        kind = "HTML" if head.startswith(("<!doctype", "<html")) else "invalid JSON"
-        raise BadResponse(f"the server sent {kind}, not a history reply") from exc
+    decoded = decode_reply(without_lone_surrogates(body), "a history reply")
     return parse_message_history(decoded, mobile_number)

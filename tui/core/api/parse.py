@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import gc
 import json
-import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -23,6 +22,7 @@ from typing import Any
 from tui.core.api import entries
 from tui.core.api.chunked import split_tracking
 from tui.core.api.errors import BadResponse
+from tui.core.api.json_body import decode_reply, without_lone_surrogates
 from tui.core.api.model import (
     Delivery,
     Recipient,
@@ -260,30 +260,6 @@ def parse_delivery(body: object, previous: Delivery | None = None) -> Delivery:
         return _delivery(body, reader, previous)
 
 
-_SURROGATE_ESCAPE = re.compile(
-    rb"(?<!\\)((?:\\\\)*)"  # an even run of backslashes: what follows is an escape
-    rb"(\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}"  # a pair: kept
-    rb"|\\u[dD][89a-fA-F][0-9a-fA-F]{2})"  # a lone half
-)
-
-
-def _keep_pairs(match: re.Match[bytes]) -> bytes:
-    escape = match.group(2)
-    return match.group(0) if len(escape) == 12 else match.group(1) + b"\\ufffd"
-
-
-def without_lone_surrogates(body: bytes) -> bytes:
-    """`body` with each lone surrogate escape (`"\\ud800"`, legal JSON) made U+FFFD.
-
-    Decoded, such a half is a str no terminal, file or SQLite can take (UTF-8 has no
-    encoding for it): replaced here, before any decoder, it never reaches one. A body
-    without `\\ud`/`\\uD` (nearly all) is returned as is after one fast scan.
-    """
-    if body.find(b"\\ud") < 0 and body.find(b"\\uD") < 0:
-        return body
-    return _SURROGATE_ESCAPE.sub(_keep_pairs, body)
-
-
 def parse_delivery_bytes(body: bytes, previous: Delivery | None = None) -> Delivery:
     """Decode and parse a response body; anything that is not JSON is a BadResponse."""
     body = without_lone_surrogates(body)
@@ -291,7 +267,7 @@ def parse_delivery_bytes(body: bytes, previous: Delivery | None = None) -> Deliv
         sliced = _parse_in_slices(body, previous)
         if sliced is not None:
             return sliced
-        return parse_delivery(_decode(body), previous)
+        return parse_delivery(decode_reply(body, "a Deliveries reply"), previous)
 
 
 def _parse_in_slices(body: bytes, previous: Delivery | None) -> Delivery | None:
@@ -316,7 +292,7 @@ def _parse_in_slices(body: bytes, previous: Delivery | None) -> Delivery | None:
 
 def _loads_tracking(piece: bytes) -> Any:
     """A slice as `json.loads` reads it in the whole body: as deeply nested, and called a
-    frame deeper than `_decode`, so refused at any depth the whole body would be. (The
+    frame deeper than `decode_reply`, so refused at any depth the whole body would be. (The
     limit counts stack frames and JSON levels; a bare slice, a level shallower, was read
     where the whole body was refused.)"""
     return json.loads(b'{"tracking":' + piece + b"}")["tracking"]
@@ -349,12 +325,3 @@ def _delivery(body: object, reader: _TrackingReader, previous: Delivery | None) 
         counts=count_outcomes(recipients),
         positions=reader.positions(),
     )
-
-
-def _decode(body: bytes) -> Any:
-    try:
-        return json.loads(body)
-    except (ValueError, RecursionError) as exc:
-        snippet = body[:40].decode("utf-8", "replace").strip()
-        kind = "HTML" if snippet.lower().startswith(("<!doctype", "<html")) else "invalid JSON"
-        raise BadResponse(f"the server sent {kind}, not a Deliveries reply") from exc
