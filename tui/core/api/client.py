@@ -48,6 +48,7 @@ log = logging.getLogger("sendwatch.client")
 
 
 T = TypeVar("T")
+A = TypeVar("A")
 
 THREAD_PARSE_BYTES = 256 * 1024
 """Bodies larger than this are joined and parsed in a worker thread: copying a 44 MB
@@ -65,6 +66,18 @@ class _NotSent(Exception):
     def __init__(self, error: NetworkError) -> None:
         super().__init__(str(error))
         self.error = error
+
+
+def off_the_loop(parse: Callable[[bytes, A], T], arg: A) -> Callable[[bytes], Awaitable[T]]:
+    """`parse(body, arg)` run in a thread for a body big enough to stall the event loop,
+    inline otherwise (a thread costs more than a small parse)."""
+
+    async def run(body: bytes) -> T:
+        if len(body) > THREAD_PARSE_BYTES:
+            return await asyncio.to_thread(parse, body, arg)
+        return parse(body, arg)
+
+    return run
 
 
 class SmsClient:
@@ -132,11 +145,7 @@ class SmsClient:
         """Read a send's Deliveries resource and parse it (reusing what `previous` had)."""
         path = self._deliveries_path(kind, message_id, token_id)
 
-        async def parse(body: bytes) -> Delivery:
-            if len(body) > THREAD_PARSE_BYTES:
-                return await asyncio.to_thread(parse_delivery_bytes, body, previous)
-            return parse_delivery_bytes(body, previous)
-
+        parse = off_the_loop(parse_delivery_bytes, previous)
         return await self._call(
             "GET", path, message_id=message_id, token_id=token_id, on_success=parse
         )
@@ -152,11 +161,7 @@ class SmsClient:
             f"{path_segment(token_id)}/mobileNumber/{path_segment(mobile_number)}"
         )
 
-        async def parse(body: bytes) -> MessageHistory:
-            if len(body) > THREAD_PARSE_BYTES:
-                return await asyncio.to_thread(parse_message_history_bytes, body, mobile_number)
-            return parse_message_history_bytes(body, mobile_number)
-
+        parse = off_the_loop(parse_message_history_bytes, mobile_number)
         return await self._call(
             "GET", path, message_id=message_id, token_id=token_id, on_success=parse
         )
