@@ -35,7 +35,8 @@ def delivery(
 ) -> Delivery:
     counts = OutcomeCounts(delivered=delivered, failed=failed, pending=pending)
     events = delivered + failed + pending
-    return Delivery("m", counts.total, phase.value, phase, None, None, None, None, (), events, 0, counts)
+    status, total = phase.value, counts.total
+    return Delivery("m", total, status, phase, None, None, None, None, (), events, 0, counts)
 
 
 def read(send: WatchedSend, d: Delivery | None, **kwargs: object) -> SendState:
@@ -174,18 +175,18 @@ def test_per_send_rules_match_a_label_pattern_or_a_message_id_first_match_wins()
 # --- config ---------------------------------------------------------------------------
 
 EXAMPLE = """\
-[alerts]
-finished = true
-error = true
-failed_over_percent = 5
-stalled_minutes = 10
-bell = true
+[alerts]                      # for every send
+finished = true               # a toast when a send reaches Finished
+error = true                  # ... and when it reaches Error
+failed_over_percent = 5       # when more than 5% of its recipients failed (false: off)
+stalled_minutes = 10          # when nothing changed for 10 minutes (false: off)
+bell = true                   # ring the bell too (unset: settings.bell)
 
-[[alerts.send]]
+[[alerts.send]]               # sends whose label matches (* ? [abc], any case)
 label = "Black*"
 failed_over_percent = 1
 
-[[alerts.send]]
+[[alerts.send]]               # a message id; label and message_id together must both match
 message_id = "MzA6Nzg6MA"
 stalled_minutes = false
 bell = false
@@ -217,7 +218,7 @@ def test_no_alerts_table_keeps_the_finished_and_error_toasts(tmp_path: Path) -> 
     ("text", "message"),
     [
         ("alerts = 5\n", ":1: alerts: must be a table, not an integer"),
-        ("[alerts]\nfinished = 'yes'\n", ":2: alerts.finished: must be true or false, not a string"),
+        ("[alerts]\nfinished = 'yes'\n", ":2: alerts.finished: must be true or false, not a"),
         ("[alerts]\nfoo = 1\n", ":2: alerts.foo: unknown key (known: finished, error,"),
         ("[alerts]\nstaled_minutes = 1\n", "did you mean 'stalled_minutes'?"),
         (
@@ -249,9 +250,7 @@ def test_no_alerts_table_keeps_the_finished_and_error_toasts(tmp_path: Path) -> 
         ("[alerts]\nsend = [1]\n", "alerts.send[1]: must be entries written [[alerts.send]]"),
     ],
 )
-def test_a_bad_alerts_table_names_the_key_and_line(
-    tmp_path: Path, text: str, message: str
-) -> None:
+def test_a_bad_alerts_table_names_the_key_and_line(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "config.toml"
     path.write_text(text)
     with pytest.raises(ConfigError) as info:
