@@ -279,6 +279,8 @@ def test_the_summary_counts_each_send_once_and_says_which_kind() -> None:
     assert attention_summary([Attention.STALE]) == "1 needs attention: 1 stale"
     reasons = [Attention.STALLED, Attention.READ_ERROR, Attention.STALLED, Attention.IN_ERROR]
     assert attention_summary(reasons) == "4 need attention: 1 error, 1 in Error, 2 stalled"
+    assert attention_summary(reasons, 48) == "4 need attention: 1 error, 1 in Error, 2 stalled"
+    assert attention_summary(reasons, 47) == "⚠ 1 error, 1 in Error, 2 stalled", "no room"
 
 
 def test_the_title_is_pushed_set_only_on_change_and_popped() -> None:

@@ -13,6 +13,8 @@ from msgspec import structs
 from tests.clocks import ManualClock, drive, settle, tick
 from tests.test_app import (
     ERROR_TIMEOUT,
+    SIZE,
+    WIDE,
     Env,
     env,
     has_data,
@@ -93,7 +95,7 @@ async def test_no_progress_for_n_minutes_alerts_once_on_the_clock_and_clears(
     clock = ManualClock()
     app = env.app(clock=clock)
     titles, bells = recorded(app, monkeypatch)
-    async with running(app, notifications=True) as pilot:
+    async with running(app, notifications=True):
         await drive(clock, app.refresher, lambda: has_data(app, send.key), "a read", step=1)
         await drive(clock, app.refresher, lambda: clock.monotonic() >= 110, "time", step=10)
         assert not toasted(app, "Slow: no progress")
@@ -125,14 +127,20 @@ async def test_the_header_counts_every_send_needing_attention_by_kind(env: Env) 
     sim.advance(600)
     env.watch(fine, foreign, flaky, broken)
     app = env.app()
-    async with running(app) as pilot:
+    async with running(app, WIDE) as pilot:
         await until(pilot, lambda: all(has_data(app, s.key) for s in (flaky, broken)), "reads")
         await until(pilot, lambda: "2 need attention" in app.sub_title, "the count")
         assert app.sub_title.endswith("live · 2 need attention: 1 error, 1 in Error")
         sim.inject(flaky.token_id, Fault(kind="http500", times=None))
         app.refresher.refresh_now(flaky.key)  # finished sends are read again only on `r`
         await until(pilot, lambda: "3 need" in app.sub_title, "the stale one", ERROR_TIMEOUT)
-        assert app.sub_title.endswith("3 need attention: 1 error, 1 stale, 1 in Error")
+        assert app.sub_title == "demo · live · 3 need attention: 1 error, 1 stale, 1 in Error"
+        assert "3 need attention: 1 error, 1 stale, 1 in Error" in screen(app)
+
+        await pilot.resize_terminal(*SIZE)  # 80 columns: the kinds alone, which fit
+        await until(pilot, lambda: "⚠" in app.sub_title, "the short form")
+        assert app.sub_title == "demo · live · ⚠ 1 error, 1 stale, 1 in Error"
+        assert "⚠ 1 error, 1 stale, 1 in Error" in screen(app)
 
 
 async def test_p_reads_resume_in_the_footer_while_paused_even_when_remapped(env: Env) -> None:

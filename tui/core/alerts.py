@@ -178,14 +178,16 @@ def attention(state: SendState, held: frozenset[AlertKind]) -> Attention | None:
     return None
 
 
-def attention_summary(reasons: Sequence[Attention]) -> str:
-    """ "2 need attention: 1 error, 1 stale" (empty when none do)."""
+def attention_summary(reasons: Sequence[Attention], room: int | None = None) -> str:
+    """ "2 need attention: 1 error, 1 stale" (empty when none do); when that is longer
+    than `room`, the kinds alone, which add up to the count: "⚠ 1 error, 1 stale"."""
     if not reasons:
         return ""
     counts = Counter(reasons)
     kinds = ", ".join(f"{counts[r]} {r.value}" for r in Attention if counts[r])
     verb = "needs" if len(reasons) == 1 else "need"
-    return f"{len(reasons)} {verb} attention: {kinds}"
+    full = f"{len(reasons)} {verb} attention: {kinds}"
+    return full if room is None or len(full) <= room else f"⚠ {kinds}"
 
 
 def title_text(count: int) -> str:

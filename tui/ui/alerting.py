@@ -14,6 +14,9 @@ from tui.core.alerts import AlertWatch, attention_summary
 from tui.core.state import SendState
 from tui.ui.services import Services
 
+HEADER_MARGIN = 20
+"""Columns of the header that are not its title's: the icon and the clock space."""
+
 
 class Alerting:
     """Alerts for the sends `screen` shows (the monitor), told on `screen`."""
@@ -38,11 +41,12 @@ class Alerting:
         if any(alert.bell for alert in alerts):
             self.screen.app.bell()
 
-    def summary(self) -> str:
-        """ "2 need attention: 1 error, 1 stale" for the header ("" when none do); the
-        terminal title follows the count (written only when it changes)."""
+    def summary(self, room: int) -> str:
+        """The header's words for what needs attention ("" when nothing does), in at
+        most `room` columns of the header's width when it can; the terminal title
+        follows the count (written only when it changes)."""
         model = self.services.model
         self.watch.keep(model.keys)
         reasons = [reason for _, reason in model.needing_attention(self.watch.held)]
         self.services.title.show(len(reasons))
-        return attention_summary(reasons)
+        return attention_summary(reasons, room - HEADER_MARGIN)

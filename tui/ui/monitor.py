@@ -182,14 +182,18 @@ class MonitorScreen(SharingActions):
             markup=False,
         )
 
+    def on_resize(self) -> None:
+        self._update_subtitle()  # the header's room decides how attention is worded
+
     def _update_subtitle(self) -> None:
         mode = "paused" if self.services.refresher.paused else "live"
-        if attention := self.alerting.summary():
-            mode += f" · {attention}"
         if self.services.display.masked:  # so whoever shares the screen knows
             mode += " · masked"
         state = self.model.selected_state
         subtitle = f"{state.send.profile} · {mode}" if state is not None else mode
+        room = self.app.size.width - len(f"{self.app.title} — {subtitle} · ")
+        if attention := self.alerting.summary(room):
+            subtitle += f" · {attention}"
         if self.app.sub_title != subtitle:
             self.app.sub_title = subtitle
 
