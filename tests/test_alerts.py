@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.clocks import START
+from tui.cli.launch import with_user_choices
 from tui.core.alerts import (
     AlertKind,
     AlertWatch,
@@ -22,7 +23,7 @@ from tui.core.api.errors import ConfigError, NetworkError
 from tui.core.api.model import Delivery, OutcomeCounts, Phase, SendKind
 from tui.core.state import SendState
 from tui.core.store.alert_rules import AlertConfig, SendRule
-from tui.core.store.config import load_config
+from tui.core.store.config import Config, load_config
 from tui.core.store.watchlist import WatchedSend
 from tui.ui.terminal_title import POP_TITLE, PUSH_TITLE, TerminalTitle, osc_title
 
@@ -299,3 +300,18 @@ def test_the_title_is_pushed_set_only_on_change_and_popped() -> None:
     title.restore()
     assert len(written) == 4, "restored once"
     assert title_text(1) == "sendwatch — 1 needs attention"
+
+
+def test_the_demo_takes_the_users_alerts_and_says_when_their_config_is_bad(
+    tmp_path: Path, isolated_dirs: Path
+) -> None:
+    demo = Config(tmp_path / "demo.toml")
+    user = isolated_dirs / "config" / "sendwatch" / "config.toml"
+    user.parent.mkdir(parents=True)
+    user.write_text("[alerts]\nstalled_minutes = 3\n")
+    config, problem = with_user_choices(demo)
+    assert config.alerts.stalled_minutes == 3 and problem is None
+    user.write_text("[alerts]\nstalled_minutes = 'ten'\n")
+    config, problem = with_user_choices(demo)
+    assert config.alerts == AlertConfig()
+    assert problem is not None and "config.toml:2: alerts.stalled_minutes: must be" in problem

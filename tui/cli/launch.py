@@ -108,7 +108,7 @@ def run_monitor(args: argparse.Namespace | None = None) -> int:
     return run_app(app)
 
 
-def _user_choices(config: Config) -> tuple[Config, str | None]:
+def with_user_choices(config: Config) -> tuple[Config, str | None]:
     """`config` with the user's clipboard route and alerts, so the demo copies and
     alerts as the real monitor will; a config that does not load is said, not used."""
     try:
@@ -130,7 +130,7 @@ def run_demo(args: argparse.Namespace) -> int:
     try:
         sim.start()
         os.environ[DEMO_SECRET_ENV] = Simulator.CLIENT_SECRET
-        config, problem = _user_choices(demo_config(sim, workdir))
+        config, problem = with_user_choices(demo_config(sim, workdir))
         config = with_flags(config, args)
         watchlist = WatchList(workdir / "watchlist.toml")
         watchlist.load()
