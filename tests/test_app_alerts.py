@@ -135,12 +135,13 @@ async def test_the_header_counts_every_send_needing_attention_by_kind(env: Env) 
         app.refresher.refresh_now(flaky.key)  # finished sends are read again only on `r`
         await until(pilot, lambda: "3 need" in app.sub_title, "the stale one", ERROR_TIMEOUT)
         assert app.sub_title == "demo · live · 3 need attention: 1 error, 1 stale, 1 in Error"
-        assert "3 need attention: 1 error, 1 stale, 1 in Error" in screen(app)
+        full = "3 need attention: 1 error, 1 stale, 1 in Error"
+        await until(pilot, lambda: full in screen(app), "the full count in the header")
 
         await pilot.resize_terminal(*SIZE)  # 80 columns: the kinds alone, which fit
         await until(pilot, lambda: "⚠" in app.sub_title, "the short form")
         assert app.sub_title == "demo · live · ⚠ 1 error, 1 stale, 1 in Error"
-        assert "⚠ 1 error, 1 stale, 1 in Error" in screen(app)
+        await until(pilot, lambda: "⚠ 1 error, 1 stale, 1 in Error" in screen(app), "it drawn")
 
 
 async def test_p_reads_resume_in_the_footer_while_paused_even_when_remapped(env: Env) -> None:

@@ -35,7 +35,7 @@ class Alerting:
                 alert.message,
                 title=alert.title,
                 severity=alert.severity,
-                timeout=20 if alert.severity != "information" else 5,
+                timeout=None if alert.severity == "information" else 20,
                 markup=False,
             )
         if any(alert.bell for alert in alerts):
