@@ -10,13 +10,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from fnmatch import fnmatchcase
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 
 from tui.core.api.errors import ConfigError
 from tui.core.store.tomlfile import TomlFile, find_line
 
+_T = TypeVar("_T")
 Limit = float | bool | None
 """A number, `false` for off, or None (a per-send rule that leaves the global one)."""
 
@@ -77,7 +78,7 @@ class AlertConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
         )
 
 
-def _pick(value: Any, default: Any) -> Any:
+def _pick(value: _T | None, default: _T) -> _T:
     return default if value is None else value
 
 
