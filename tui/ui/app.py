@@ -35,6 +35,7 @@ from tui.ui.saving import WatchListWriter
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.recipient import RecipientScreen
 from tui.ui.services import Services
+from tui.ui.terminal_title import TerminalTitle
 from tui.ui.view_model import MonitorModel
 
 log = logging.getLogger("sendwatch.app")
@@ -104,7 +105,9 @@ class SendwatchApp(App[None]):
         self.display_options = Display(masked=config.settings.mask_numbers)
         self.copies = Clipboard(config.settings.clipboard)
         """Where copies go; the driver this app builds hands it the terminal."""
-        self.driver_class = driver_class(self.driver_class, self.copies)
+        self.terminal_title = TerminalTitle()
+        """The terminal's title (how many sends need attention); restored on exit."""
+        self.driver_class = driver_class(self.driver_class, self.copies, self.terminal_title)
         self.services = Services(
             config,
             watchlist,
@@ -115,6 +118,7 @@ class SendwatchApp(App[None]):
             self.writer,
             self.display_options,
             clipboard=self.copies,
+            title=self.terminal_title,
         )
         self.prune_worker: Worker[None] | None = None
         """Drops the history of sends removed long ago; tests wait for it."""
@@ -166,7 +170,9 @@ class SendwatchApp(App[None]):
             )
 
     def on_unmount(self) -> None:
-        """On quit the debounced selection write would come too late: write it now."""
+        """On quit the debounced selection write would come too late: write it now; the
+        terminal gets its own title back while the driver can still write."""
+        self.terminal_title.restore()
         key = self.model.selected
         if key != self.watchlist.selected:
             with contextlib.suppress(SendwatchError, OSError):  # nowhere left to say so

@@ -25,8 +25,13 @@ def as_binding(binding: BindingType) -> Binding:
 
 
 def own_bindings(node: type[DOMNode]) -> list[Binding]:
-    """The bindings a class declares itself (not those it inherits)."""
-    return [as_binding(b) for b in node.__dict__.get("BINDINGS", ())]
+    """The bindings a class declares itself (not those it inherits), one per id: a key
+    whose footer words change (Pause, Resume) is two bindings with one id."""
+    found: list[Binding] = []
+    for binding in map(as_binding, node.__dict__.get("BINDINGS", ())):
+        if binding.id is None or all(binding.id != b.id for b in found):
+            found.append(binding)
+    return found
 
 
 def _helped(classes: Iterable[type[DOMNode]]) -> list[type[DOMNode]]:

@@ -21,6 +21,7 @@ import msgspec
 
 from tui.core.api.errors import ConfigError
 from tui.core.api.profile import INLINE_SECRETS, Profile
+from tui.core.store.alert_rules import AlertConfig, parse_alerts
 from tui.core.store.paths import config_path
 from tui.core.store.tomlfile import BARE_KEY, TomlFile
 
@@ -51,6 +52,7 @@ class Config(msgspec.Struct, frozen=True):
     settings: Settings = Settings()
     profiles: dict[str, Profile] = msgspec.field(default_factory=dict)
     keymap: Mapping[str, str] = msgspec.field(default_factory=dict)
+    alerts: AlertConfig = AlertConfig()
 
 
 _TABLES = tuple(key for key in Config.__struct_fields__ if key != "path")
@@ -86,7 +88,8 @@ def _build_config(src: TomlFile, data: dict[str, Any]) -> Config:
             ("settings", "default_profile"),
             f"no profile named {settings.default_profile!r} (profiles: {known})",
         )
-    return Config(src.path, settings, profiles, _keymap(src, data.get("keymap", {})))
+    keymap = _keymap(src, data.get("keymap", {}))
+    return Config(src.path, settings, profiles, keymap, parse_alerts(src, data.get("alerts", {})))
 
 
 def _keymap(src: TomlFile, raw: object) -> dict[str, str]:
