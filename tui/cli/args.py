@@ -25,6 +25,7 @@ EXIT_CODES = {
     73: "the export file could not be written (export -o: a read-only folder, a full disk)",
     70: "internal error (a bug: please report it; SENDWATCH_DEBUG=1 shows the traceback)",
     74: "sendwatch's own files could not be read or written (watch list, history, config)",
+    141: "the reader of the output went away (as `head` does): stopped quietly, as SIGPIPE would",
 }
 """Every exit code of the headless commands; --help and the README list this table."""
 

@@ -7,6 +7,7 @@ of every code is in args.py (it is help text), and a test keeps it equal to the 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import os
 import sys
@@ -18,6 +19,8 @@ from tui.core.text import safe_text
 EXIT_ERROR_STATUS = 1
 EXIT_TIMEOUT = 5
 EXIT_INTERNAL = 70
+EXIT_STDOUT_CLOSED = 141
+"""128 + SIGPIPE: what a shell reports for `grep` or `git log` cut short by `| head`."""
 
 
 Command = Callable[[argparse.Namespace], int]
@@ -36,6 +39,21 @@ def internal_error(exc: BaseException) -> int:
     return EXIT_INTERNAL
 
 
+def stdout_closed() -> int:
+    """The reader of our stdout went away (`| head -1`): stop quietly, as pipes expect.
+
+    Nothing is said (a closed pipe is no error of the user's); stdout becomes /dev/null so
+    the interpreter's last flush at exit cannot raise again (the Python docs' recipe for
+    SIGPIPE). The exit code is a killed-by-SIGPIPE program's, so `set -o pipefail` scripts
+    can still tell a cut-short list from a whole one.
+    """
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    return EXIT_STDOUT_CLOSED
+
+
 def reports_errors(fn: Command) -> Command:
     """Turn every failure into one line on stderr and the documented exit code."""
 
@@ -46,6 +64,8 @@ def reports_errors(fn: Command) -> Command:
         except SendwatchError as exc:
             err(f"error: {exc}")
             return exc.exit_code
+        except BrokenPipeError:
+            raise  # our stdout is closed: main() ends quietly
         except Exception as exc:
             return internal_error(exc)
 
