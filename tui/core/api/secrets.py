@@ -11,6 +11,7 @@ import os
 import shlex
 import signal
 import subprocess
+import threading
 
 from tui.core.api.errors import ConfigError, describe_os_error
 from tui.core.api.profile import Profile
@@ -98,6 +99,10 @@ def _from_command(where: str, key: str, command: str) -> str:
     return secret
 
 
+_running: set[subprocess.Popen[bytes]] = set()
+_running_lock = threading.Lock()
+
+
 def run_in_own_group(argv: list[str], timeout: float) -> tuple[int, bytes, bytes]:
     """Run `argv` in a session of its own; if it is not done within `timeout` (or we are
     interrupted), end its whole process group, not just its first process.
@@ -113,12 +118,27 @@ def run_in_own_group(argv: list[str], timeout: float) -> tuple[int, bytes, bytes
         stderr=subprocess.PIPE,
         start_new_session=True,
     ) as process:
+        with _running_lock:
+            _running.add(process)
         try:
             stdout, stderr = process.communicate(timeout=timeout)
         except BaseException:
             _end_group(process)
             raise
+        finally:
+            with _running_lock:
+                _running.discard(process)
         return process.returncode, stdout, stderr
+
+
+def end_running_commands() -> None:
+    """End every secret command still running (the app is quitting: nobody waits for
+    the secret, and its thread would hold the exit up to SECRET_COMMAND_TIMEOUT)."""
+    with _running_lock:
+        for process in _running:
+            if process.returncode is None:  # not reaped: its pid is still its own
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(process.pid, signal.SIGKILL)
 
 
 def _end_group(process: subprocess.Popen[bytes]) -> None:
