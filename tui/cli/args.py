@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from typing import NoReturn
 
 from tui import __version__
+from tui.core.text import cut_quoted
 
 KINDS = {"contact": "messageContact", "list": "messageList"}
 """--kind choices and the send resources they name (both share the Deliveries shape)."""
@@ -119,8 +121,15 @@ def _profiles(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     test.add_argument("name", metavar="NAME", nargs="?", help="one profile (default: all)")
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, but a 10 KB bad value is cut to a readable length in the error line."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(cut_quoted(message))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = Parser(  # its subcommands are Parsers too
         prog="sendwatch",
         description="Watch MobileConnect SMS sends from the terminal.",
         epilog="Run with no command to open the monitor on your watch list.",

@@ -12,6 +12,8 @@ import re
 from collections.abc import Sequence
 from typing import ClassVar
 
+from tui.core.text import echoed
+
 _SECRET_QUERY = re.compile(
     r"(?i)\b(access_token|accessToken|client_secret|clientSecret|refresh_token|token)=[^&\s\"']*"
 )
@@ -57,7 +59,7 @@ class UsageError(SendwatchError):
 class InvalidId(UsageError):
     def __init__(self, field: str, value: str, reason: str) -> None:
         self.field, self.value, self.reason = field, value, reason
-        super().__init__(f"{field} {value!r} is not valid: {reason}")
+        super().__init__(f"{field} {echoed(value)} is not valid: {reason}")
 
 
 class ConfigError(UsageError):
