@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable
 
-from tui.core.api.errors import SendwatchError
+from tui.core.api.errors import SERVER_SAID, SendwatchError, server_said
 from tui.core.text import safe_text
 
 EXIT_ERROR_STATUS = 1
@@ -29,6 +29,12 @@ Command = Callable[[argparse.Namespace], int]
 def err(text: str) -> None:
     """One line on stderr, made safe for the terminal."""
     print(f"sendwatch: {safe_text(text)}", file=sys.stderr)
+
+
+def explained(exc: BaseException) -> str:
+    """Our one-line explanation, then the server's own words when it said more."""
+    said = server_said(exc)
+    return f"{exc} ({SERVER_SAID} {said})" if said else str(exc)
 
 
 def internal_error(exc: BaseException) -> int:
@@ -62,7 +68,7 @@ def reports_errors(fn: Command) -> Command:
         try:
             return fn(args)
         except SendwatchError as exc:
-            err(f"error: {exc}")
+            err(f"error: {explained(exc)}")
             return exc.exit_code
         except BrokenPipeError:
             raise  # our stdout is closed: main() ends quietly
