@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from typing import NoReturn
 
 from tui import __version__
+from tui.core.text import cut_quoted
 
 KINDS = {"contact": "messageContact", "list": "messageList"}
 """--kind choices and the send resources they name (both share the Deliveries shape)."""
@@ -25,6 +27,7 @@ EXIT_CODES = {
     73: "the export file could not be written (export -o: a read-only folder, a full disk)",
     70: "internal error (a bug: please report it; SENDWATCH_DEBUG=1 shows the traceback)",
     74: "sendwatch's own files could not be read or written (watch list, history, config)",
+    141: "the reader of the output went away (as `head` does): stopped quietly, as SIGPIPE would",
 }
 """Every exit code of the headless commands; --help and the README list this table."""
 
@@ -118,8 +121,15 @@ def _profiles(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     test.add_argument("name", metavar="NAME", nargs="?", help="one profile (default: all)")
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, but a 10 KB bad value is cut to a readable length in the error line."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(cut_quoted(message))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = Parser(  # its subcommands are Parsers too
         prog="sendwatch",
         description="Watch MobileConnect SMS sends from the terminal.",
         epilog="Run with no command to open the monitor on your watch list.",

@@ -71,7 +71,10 @@ def run_app(app: App[None], *, headless: bool = False) -> int:
     with contextlib.redirect_stderr(report):
         app.run(headless=headless)
     text = report.getvalue()
-    if app.return_code and text.strip():
+    from tui.ui.signals import SIGNAL_EXIT_CODES
+
+    crashed = app.return_code and app.return_code not in SIGNAL_EXIT_CODES
+    if crashed and text.strip():
         if os.environ.get("SENDWATCH_DEBUG"):
             sys.stderr.write(text)
         else:

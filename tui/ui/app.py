@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from tui.core.api.errors import SendwatchError
 from tui.core.api.profile import Profile
+from tui.core.api.secrets import end_running_commands
 from tui.core.clock import Clock, SystemClock
 from tui.core.refresher import Fetcher, Refresher
 from tui.core.state import SendState
@@ -35,6 +36,7 @@ from tui.ui.saving import WatchListWriter
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.recipient import RecipientScreen
 from tui.ui.services import Services
+from tui.ui.signals import SignalStop
 from tui.ui.terminal_title import TerminalTitle
 from tui.ui.view_model import MonitorModel
 
@@ -125,6 +127,8 @@ class SendwatchApp(App[None]):
         self._help: HelpScreen | None = None
         self.set_keymap(dict(config.keymap))
         self.monitor = MonitorScreen(self.services)
+        self.signals = SignalStop(self)
+        """SIGTERM and SIGHUP quit as `q` does (exit 143, 129), terminal restored."""
 
     @property
     def interval(self) -> float:
@@ -134,6 +138,7 @@ class SendwatchApp(App[None]):
         return self.monitor
 
     def on_mount(self) -> None:
+        self.signals.install()
         for state in self.model.states:
             self.refresher.watch(state.send)
         self.run_worker(self.refresher.run(), name="refresher", exit_on_error=False)
@@ -170,9 +175,13 @@ class SendwatchApp(App[None]):
             )
 
     def on_unmount(self) -> None:
-        """On quit the debounced selection write would come too late: write it now; the
-        terminal gets its own title back while the driver can still write."""
+        """On quit (or SIGTERM, SIGHUP) every write asked for is finished first; the
+        debounced selection write would come too late, so it is done now; the terminal
+        gets its own title back while the driver can still write."""
         self.terminal_title.restore()
+        self.signals.remove()
+        end_running_commands()  # a hung client_secret_command would hold the exit
+        self.writer.flush()
         key = self.model.selected
         if key != self.watchlist.selected:
             with contextlib.suppress(SendwatchError, OSError):  # nowhere left to say so

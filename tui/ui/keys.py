@@ -17,6 +17,8 @@ from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import Screen
 
+from tui.core.text import echoed
+
 Section = tuple[str, list[Binding]]
 
 
@@ -77,7 +79,7 @@ def keymap_problems(keymap: Mapping[str, str], known: set[str]) -> list[str]:
             continue
         close = difflib.get_close_matches(binding_id, sorted(known), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
-        problems.append(f"[keymap] {binding_id!r} is not a key binding id{hint}")
+        problems.append(f"[keymap] {echoed(binding_id)} is not a key binding id{hint}")
     return problems
 
 

@@ -24,6 +24,7 @@ from tui.core.api.profile import INLINE_SECRETS, Profile
 from tui.core.store.alert_rules import AlertConfig, parse_alerts
 from tui.core.store.paths import config_path
 from tui.core.store.tomlfile import BARE_KEY, TomlFile
+from tui.core.text import echoed
 
 PROFILE_NAME = BARE_KEY  # a profile name is a bare TOML key, so it never needs quotes
 _SUBDOMAIN = re.compile(r"[a-z0-9-]+")
@@ -86,7 +87,7 @@ def _build_config(src: TomlFile, data: dict[str, Any]) -> Config:
         known = ", ".join(profiles) or "none"
         raise src.error(
             ("settings", "default_profile"),
-            f"no profile named {settings.default_profile!r} (profiles: {known})",
+            f"no profile named {echoed(settings.default_profile)} (profiles: {known})",
         )
     keymap = _keymap(src, data.get("keymap", {}))
     return Config(src.path, settings, profiles, keymap, parse_alerts(src, data.get("alerts", {})))
@@ -214,7 +215,7 @@ def select_profile(config: Config, name: str | None = None) -> Profile:
         if name in config.profiles:
             return config.profiles[name]
         known = ", ".join(config.profiles) or "none"
-        raise ConfigError(where, f"no profile named {name!r} (profiles: {known})")
+        raise ConfigError(where, f"no profile named {echoed(name)} (profiles: {known})")
     if len(config.profiles) == 1:
         return next(iter(config.profiles.values()))
     if not config.profiles:

@@ -15,7 +15,7 @@ from textual.content import Content, Span
 from textual.widgets import Static
 
 from tui.core.api.codes import Outcome
-from tui.core.api.errors import remedy_of
+from tui.core.api.errors import SERVER_SAID, remedy_of, server_said
 from tui.core.api.model import PROGRESSION, Delivery, Phase, phase_of
 from tui.core.glyphs import OUTCOME_SYMBOL, STALE
 from tui.core.state import SendState
@@ -180,6 +180,8 @@ def problem_text(state: SendState, now: datetime) -> Content:
         failed_at = fmt_local(state.error_at, now=now)
         parts.append((f"{STALE} Fetch failed at {failed_at}: ", "bold"))
         parts.append(safe_text(str(state.error), limit=300))
+        if said := server_said(state.error):  # word for word, to quote in a ticket
+            parts += [(f"\n{SERVER_SAID} ", MUTED), said]
         notes = []
         if state.delivery is not None:
             notes.append(f"Showing the last good read from {fmt_local(state.fetched_at, now=now)}.")
@@ -263,6 +265,7 @@ class SendDetail(Vertical):
             # What to do about a profile problem takes a line or two more: room for it.
             error = self._state.error if self._state is not None else None
             widget.set_class(error is not None and remedy_of(error) is not None, "-remedy")
+            widget.set_class(error is not None and bool(server_said(error)), "-said")
 
     def on_resize(self) -> None:
         if self._state is not None:
