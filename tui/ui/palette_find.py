@@ -73,7 +73,6 @@ class NumberCommands(Provider):
                 text,
                 partial(go_to_number, monitor, hit.send_key, hit.number),
                 text=text,
-                help="Show this recipient in the grid",
             )
         if len(hits) > HIT_LIMIT:
             yield Hit(
