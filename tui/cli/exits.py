@@ -17,6 +17,8 @@ from tui.core.text import safe_text
 
 EXIT_ERROR_STATUS = 1
 EXIT_TIMEOUT = 5
+EXIT_NOT_FOUND = 6
+"""find: no watched send has the number (add's "already watched" is 6 too)."""
 EXIT_INTERNAL = 70
 
 
