@@ -13,6 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.widgets import Input, Static
 
 from tui.ui.widgets.search_grid import SearchGrid
@@ -55,9 +56,9 @@ class SearchBar(Horizontal):
         grid.search_line = self
 
     def compose(self) -> ComposeResult:
-        yield Static("/", id="search-prompt", markup=False)
+        yield Static(Content("/"), id="search-prompt")
         yield Input(placeholder=PLACEHOLDER, id="search-input", compact=True)
-        yield Static("", id="search-status", markup=False)
+        yield Static(Content(), id="search-status")
 
     @property
     def input(self) -> Input:
@@ -80,7 +81,7 @@ class SearchBar(Horizontal):
         self.show_status("")
 
     def show_status(self, text: str) -> None:
-        self.query_one("#search-status", Static).update(text)
+        self.query_one("#search-status", Static).update(Content(text))
 
     # ---- what the user does on the line ------------------------------------------------
     @on(Input.Changed, "#search-input")

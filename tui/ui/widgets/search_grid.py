@@ -22,7 +22,6 @@ from textual.strip import Strip
 from tui.core.api.codes import Outcome
 from tui.core.api.model import Recipient
 from tui.core.search import Index, Matches, parse
-from tui.ui.display import Mask
 from tui.ui.widgets.grid.marks import MatchMarks
 from tui.ui.widgets.recipient_grid import RecipientGrid
 from tui.ui.widgets.styles import layer_style
@@ -107,7 +106,6 @@ class SearchGrid(RecipientGrid):
         self._matches: Matches | None = None
         self._marks: MatchMarks | None = None
         self._origin = 0
-        self._masked = False
         self._following = False
 
     # ---- what the search line and the palette call -----------------------------------
@@ -190,10 +188,6 @@ class SearchGrid(RecipientGrid):
         super().set_filter(outcome)
         self._follow()
 
-    def set_mask(self, mask: Mask | None) -> None:
-        self._masked = mask is not None
-        super().set_mask(mask)
-
     def _follow(self) -> None:
         """New rows (a poll, the filter, another send): the search runs on them."""
         self._following = False
@@ -244,8 +238,8 @@ class SearchGrid(RecipientGrid):
         recipient = self.recipient_at(row)
         if recipient is None:
             return strip
-        # The widths the line was just drawn with (the grid's own bookkeeping).
+        # The widths and mask the line was just drawn with (the grid's own bookkeeping).
         widths = self._columns.widths(self._strips_width)
         return marks.draw(
-            strip, recipient, row, widths, masked=self._masked, scroll_x=self.scroll_offset.x
+            strip, recipient, row, widths, mask=self._mask, scroll_x=self.scroll_offset.x
         )

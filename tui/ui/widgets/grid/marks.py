@@ -8,7 +8,7 @@ may be the hidden ones.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len
@@ -22,7 +22,10 @@ from tui.core.text import safe_text
 from tui.ui.widgets.grid.cells import code_text
 from tui.ui.widgets.grid.columns import CODE, GAP, NUMBER
 
-__all__ = ["MatchMarks", "cell_starts", "spans"]
+__all__ = ["MatchMarks", "cell_starts", "light", "spans"]
+
+Mask = Callable[[str], str]
+"""How numbers are drawn now (None: as they are)."""
 
 Span = tuple[int, int]
 """(first cell, cells) on the line."""
@@ -47,10 +50,10 @@ def _within(text: str, start: int, end: int, width: int) -> Span | None:
     return (offset, cells) if cells > 0 else None
 
 
-def _number_span(recipient: Recipient, digits: str, width: int, masked: bool) -> Span | None:
+def _number_span(recipient: Recipient, digits: str, width: int, mask: Mask | None) -> Span | None:
     number = recipient.mobile_number
-    shown = safe_text(number)
-    found = None if masked or shown != number else digits_span(number, digits)
+    shown = safe_text(number if mask is None else mask(number))
+    found = None if shown != number else digits_span(number, digits)
     if found is None:  # the digits are hidden (or drawn otherwise): light the whole cell
         return (0, min(cell_len(shown), width)) if width else None
     return _within(number, found[0], found[1], width)
@@ -67,13 +70,13 @@ def _code_span(recipient: Recipient, matches: Matches, width: int) -> Span | Non
 
 
 def spans(
-    recipient: Recipient, row: int, matches: Matches, widths: Sequence[int], masked: bool
+    recipient: Recipient, row: int, matches: Matches, widths: Sequence[int], mask: Mask | None
 ) -> list[Span]:
     """The cells to light on `row`'s line: in its number cell, its code cell, or both."""
     starts = cell_starts(widths)
     lit: list[Span] = []
     if row in matches.by_number and widths[NUMBER]:
-        found = _number_span(recipient, matches.query.digits, widths[NUMBER], masked)
+        found = _number_span(recipient, matches.query.digits, widths[NUMBER], mask)
         if found is not None:
             lit.append((starts[NUMBER] + found[0], found[1]))
     if row in matches.by_code and widths[CODE]:
@@ -110,12 +113,12 @@ class MatchMarks:
         row: int,
         widths: Sequence[int],
         *,
-        masked: bool,
+        mask: Mask | None,
         scroll_x: int = 0,
     ) -> Strip:
         """`strip` (a whole row's line, scrolled by `scroll_x`) with its matches lit."""
         if row not in self.matches.by_number and row not in self.matches.by_code:
             return strip
-        lit = [(x - scroll_x, n) for x, n in spans(recipient, row, self.matches, widths, masked)]
+        lit = [(x - scroll_x, n) for x, n in spans(recipient, row, self.matches, widths, mask)]
         visible = [(max(0, x), n - max(0, -x)) for x, n in lit if x + n > 0]
         return light(strip, visible, self.style)
