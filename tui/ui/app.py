@@ -67,7 +67,7 @@ class SendwatchApp(App[None]):
             "Palette",
             show=False,
             priority=True,
-            tooltip="Command palette: jump to any send by label or id",
+            tooltip="Command palette: go to a send, find a number in every send, run an action",
             id="app.palette",
         ),
         Binding(

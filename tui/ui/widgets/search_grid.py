@@ -48,8 +48,8 @@ def search_bindings(scope: str = "grid") -> list[Binding]:
             "search",
             "Find",
             key_display="/",
-            tooltip="Find a number (digits, + - spaces as typed), a code (4503) or a name "
-            "(Rejected); ⏎ goes to the match",
+            tooltip="Find a number (digits; + - spaces as typed), a code (4503) or a name "
+            "(Rejected)",
             id=f"{scope}.search",
         ),
         *(
