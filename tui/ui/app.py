@@ -67,7 +67,7 @@ class SendwatchApp(App[None]):
             "Palette",
             show=False,
             priority=True,
-            tooltip="Command palette: go to a send, find a number in every send, run an action",
+            tooltip="Command palette: go to a send, find a number in all, run actions",
             id="app.palette",
         ),
         Binding(

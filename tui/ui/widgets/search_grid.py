@@ -48,8 +48,7 @@ def search_bindings(scope: str = "grid") -> list[Binding]:
             "search",
             "Find",
             key_display="/",
-            tooltip="Find a number (digits; + - spaces as typed), a code (4503) or a name "
-            "(Rejected)",
+            tooltip="Find: a number (+ - spaces ok), a code (4503), a name (Rejected)",
             id=f"{scope}.search",
         ),
         *(
