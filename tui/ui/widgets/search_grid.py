@@ -19,7 +19,6 @@ from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.strip import Strip
 
-from tui.core.api.codes import Outcome
 from tui.core.api.model import Recipient
 from tui.core.search import Index, Matches, parse
 from tui.ui.widgets.grid.marks import MatchMarks
@@ -183,10 +182,6 @@ class SearchGrid(RecipientGrid):
         super().set_data(recipients, since, changed, in_place, positions)
         self._follow()
 
-    def set_filter(self, outcome: Outcome | None) -> None:
-        super().set_filter(outcome)
-        self._follow()
-
     def _follow(self) -> None:
         """New rows (a poll, the filter, another send): the search runs on them."""
         self._following = False
@@ -208,6 +203,12 @@ class SearchGrid(RecipientGrid):
         self._matches = self._index.find(query)
         self._marks = MatchMarks(self._matches, layer_style(self, MATCH_CLASS))
         self.refresh()
+
+    @on(RecipientGrid.FilterChanged)
+    def _view_changed(self) -> None:
+        """The filter (or another view of the rows) changed: the search runs on it. (A
+        message the grid posts itself, so a new filter signature needs nothing here.)"""
+        self._follow()
 
     @on(RecipientGrid.CursorMoved)
     def _cursor_moved(self) -> None:
