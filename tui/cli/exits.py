@@ -18,6 +18,8 @@ from tui.core.text import safe_text
 
 EXIT_ERROR_STATUS = 1
 EXIT_TIMEOUT = 5
+EXIT_NOT_FOUND = 6
+"""find: no watched send has the number (add's "already watched" is 6 too)."""
 EXIT_INTERNAL = 70
 EXIT_STDOUT_CLOSED = 141
 """128 + SIGPIPE: what a shell reports for `grep` or `git log` cut short by `| head`."""

@@ -15,6 +15,7 @@ COMMANDS = {
     "export": "tui.cli.export",
     "add": "tui.cli.add",
     "list": "tui.cli.list_table",
+    "find": "tui.cli.find",
     "remove": "tui.cli.commands",
     "profiles": "tui.cli.profiles",
     "doctor": "tui.cli.commands",

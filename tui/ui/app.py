@@ -32,6 +32,7 @@ from tui.ui.display import Display, DisplayChanged
 from tui.ui.keys import binding_ids, help_sections, keymap_problems
 from tui.ui.monitor import MonitorScreen, SendUpdated
 from tui.ui.palette import SendCommands
+from tui.ui.palette_find import ActionCommands, NumberCommands
 from tui.ui.saving import WatchListWriter
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.recipient import RecipientScreen
@@ -55,7 +56,7 @@ def css_path() -> Path:
 class SendwatchApp(App[None]):
     TITLE = "sendwatch"
     CSS_PATH = css_path()
-    COMMANDS = App.COMMANDS | {SendCommands}
+    COMMANDS = App.COMMANDS | {SendCommands, NumberCommands, ActionCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     HELP_TITLE: ClassVar[str] = "Everywhere"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -69,7 +70,7 @@ class SendwatchApp(App[None]):
             "Palette",
             show=False,
             priority=True,
-            tooltip="Command palette: jump to any send by label or id",
+            tooltip="Command palette: go to a send, find a number in all, run actions",
             id="app.palette",
         ),
         Binding(

@@ -51,8 +51,8 @@ def help_sections(
     classes: list[type[DOMNode]] = [type(app)]
     for screen in screens:
         classes.append(type(screen))
-        if screen.is_mounted:
-            classes += [type(node) for node in screen.walk_children()]
+        if screen.is_mounted:  # a widget's base classes first: a subclass adds keys
+            classes += [c for node in screen.walk_children() for c in type(node).__mro__[::-1]]
     sections = []
     for cls in _helped(classes):
         title = str(cls.__dict__["HELP_TITLE"])

@@ -21,7 +21,8 @@ from tui.core.glyphs import OUTCOME_SYMBOL, STALE
 from tui.core.state import SendState
 from tui.core.text import safe_text
 from tui.core.timefmt import fmt_duration, fmt_local
-from tui.ui.widgets.recipient_grid import RecipientGrid
+from tui.ui.widgets.search_bar import SearchBar
+from tui.ui.widgets.search_grid import SearchGrid
 
 # Styles name theme variables, resolved when drawn: a theme change repaints in its colours.
 # Muted is $foreground-muted: Content draws $text-muted ("auto 60%") as full white.
@@ -236,11 +237,13 @@ class SendDetail(Vertical):
                 yield Static(classes="step", id=f"step-{n}")
         yield Static(id="counts")
         yield ProblemBox(id="problem")
-        yield RecipientGrid(id="grid", today=lambda: self._now().astimezone().date())
+        grid = SearchGrid(id="grid", today=lambda: self._now().astimezone().date())
+        yield grid
+        yield SearchBar(grid, id="search")
 
     @property
-    def grid(self) -> RecipientGrid:
-        return self.query_one(RecipientGrid)
+    def grid(self) -> SearchGrid:
+        return self.query_one(SearchGrid)
 
     def _put(self, widget_id: str, text: Content) -> None:
         """Update a Static only if its text changed."""
