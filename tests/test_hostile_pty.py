@@ -127,6 +127,11 @@ def test_no_payload_reaches_the_terminal_from_any_screen(
         press("?", b"Monitor", "the key help")
         press("escape")
         press("\x10", b"Hostile", "the palette")  # ctrl+p
+        press("1555", b"in Hostile", "numbers found by the palette")
+        press("escape")
+        opened = app.key("/")
+        app.send(b"1555")
+        _wait_for(app, lambda out: b"of 3" in out, "the grid's search", opened)
         press("escape")
         press("m", b"\xe2\x80\xa2", "masked numbers")
         app.stop()
@@ -141,8 +146,8 @@ def test_no_payload_reaches_the_terminal_from_any_screen(
 
 @pytest.mark.parametrize(
     "argv",
-    [["list"], ["status", "1"], ["export", "--format", "csv"]],
-    ids=["list", "status", "export"],
+    [["list"], ["status", "1"], ["export", "--format", "csv"], ["find", "1555", "--read"]],
+    ids=["list", "status", "export", "find"],
 )
 def test_no_payload_reaches_the_terminal_from_a_headless_command(
     sim: Simulator, watched: WatchedSend, argv: list[str]
