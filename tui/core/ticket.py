@@ -25,6 +25,7 @@ __all__ = ["FAILED_LISTED", "failure_breakdown", "ticket_note"]
 FAILED_LISTED: Final = 50
 """Failed numbers listed in a note; the rest are counted."""
 
+
 def _utc(moment: datetime | None) -> str:
     return "—" if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 

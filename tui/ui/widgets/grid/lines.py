@@ -51,9 +51,7 @@ class Palette:
         )
 
 
-def header_line(
-    palette: Palette, widths: Sequence[int], sort: Sort, total: int
-) -> list[Segment]:
+def header_line(palette: Palette, widths: Sequence[int], sort: Sort, total: int) -> list[Segment]:
     """Column names; the sorted column's name ends in its arrow (▲ ascending, ▼ descending),
     kept even when the name is cut to fit."""
     labels = list(HEADERS)

@@ -17,9 +17,8 @@ from typing import Final
 
 from tui.core.api.codes import Outcome, outcome_of
 from tui.core.api.model import Recipient
-from tui.core.breakdown import code_name
 from tui.core.state import kept_in_place
-from tui.ui.widgets.grid.sorting import Sort, sort_key, sort_order
+from tui.ui.widgets.grid.sorting import UNSORTED, Sort, sort_key, sort_order
 
 __all__ = [
     "FILTER_CYCLE",
@@ -102,7 +101,7 @@ class Rows:
     index: Mapping[str, int] = field(default_factory=dict)
     """Number → shown row; the first row of a number once rows are appended, else the last."""
     codes: Codes | None = None
-    sort: Sort = Sort()
+    sort: Sort = UNSORTED
     base: Sequence[Recipient] = ()
     """The filtered rows in the carrier's order: what `order` indexes."""
     order: Sequence[int] | None = None
@@ -117,7 +116,7 @@ class Rows:
         positions: Mapping[str, int] | None = None,
         *,
         codes: Codes | None = None,
-        sort: Sort = Sort(),
+        sort: Sort = UNSORTED,
     ) -> Rows:
         """Rows filtered, sorted and indexed from scratch; the caller's `positions` are the
         index when they index the shown rows, so a 100k send is not reindexed on the UI
@@ -153,19 +152,15 @@ class Rows:
 
     def why_empty(self, no_data: str) -> str:
         """What an empty grid says: `no_data` when there are no recipients, else which
-        filter hides how many (and the key that changes it)."""
+        filter chips hide them all (short: it fits a grid at 80 columns)."""
         if not self.recipients or self.shown:
             return no_data
-        total = f"{len(self.recipients):,}"
+        chips = [] if self.outcome is None else [self.outcome.value]
         if self.codes is not None:
-            names = ", ".join(sorted(code_name(c) for c in self.codes))
-            what = f"No recipients with {names}"
-            if self.outcome is not None:
-                what += f" among {self.outcome.value} ones"
-            return f"{what}: the code filter hides all {total} (f: outcome chips)"
-        assert self.outcome is not None  # rows are hidden only by a filter
-        outcome = self.outcome.value
-        return f"No {outcome} recipients: the {outcome} chip hides all {total} (f/F: other chips)"
+            numbers = sorted("none" if c is None else str(c) for c in self.codes)
+            chips.append(f"code {', '.join(numbers)}")
+        which = f"the {' and '.join(chips)} chip" + ("s hide" if len(chips) > 1 else " hides")
+        return f"{which.capitalize()} all {len(self.recipients):,} recipients (f/F)"
 
     def filtered(self, outcome: Outcome | None, codes: Codes | None = None) -> Rows:
         """The same data under other filters (the sort stays)."""

@@ -20,7 +20,7 @@ from tui.core.breakdown import GROUP_ORDER
 from tui.ui.widgets.grid.cells import carrier_text
 from tui.ui.widgets.grid.columns import CODE, EVENTS, HEADERS, MESSAGE, NUMBER, OUTCOME, SINCE
 
-__all__ = ["ARROWS", "SORT_CYCLE", "Sort", "sort_key", "sort_order"]
+__all__ = ["ARROWS", "SORT_CYCLE", "UNSORTED", "Sort", "sort_key", "sort_order"]
 
 SORT_CYCLE: Final[tuple[int | None, ...]] = (None, *range(len(HEADERS)))
 """The order `s` steps through: the carrier's order (None), then each column."""
@@ -64,6 +64,10 @@ class Sort:
         if self.column is None and not self.descending:
             return name
         return f"{name} {self.arrow}"
+
+
+UNSORTED: Final = Sort()
+"""The carrier's order, ascending: as the API lists the recipients."""
 
 
 def _by_code(rank: Callable[[int | None], Any]) -> Key:
