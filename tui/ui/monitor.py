@@ -407,7 +407,7 @@ class MonitorScreen(SharingActions):
 
     def action_breakdown(self) -> None:
         if self.model.selected_state is not None:
-            self.detail.breakdown.focus()
+            self.detail.breakdown.reach()
 
     def action_toggle_time(self) -> None:
         self.detail.mc_time = not self.detail.mc_time

@@ -2,7 +2,8 @@
 
 `✗ 4503 Rejected 312 · ✗ 4501 Expired 40 · … 3001 SentToCarrier 88`: the first question
 of every failed-send ticket. `b` focuses it; ←/→ move between codes, Enter shows only
-that code's recipients in the grid (Enter again, or Esc, shows them all). The line is
+that code's recipients in the grid (Enter again, or Esc, shows them all; Esc then goes
+back to the grid). Tab passes it by, so Tab still goes from the sidebar to the grid. The line is
 windowed on the selected code, so a long list scrolls rather than wraps. The widget draws
 the ranked codes it is handed (`tui.core.breakdown`) and says what was chosen; the grid
 does the filtering.
@@ -96,7 +97,7 @@ class CodeBreakdown(Widget, can_focus=True):
             "escape",
             "clear",
             "All codes",
-            tooltip="Show every code's recipients again",
+            tooltip="Every code's recipients again; with none chosen, back to the grid",
             id="breakdown.clear",
         ),
     ]
@@ -111,6 +112,9 @@ class CodeBreakdown(Widget, can_focus=True):
     }
     """
 
+    class Left(Message):
+        """Esc with no code chosen: the user is done here."""
+
     class Chosen(Message):
         """Show only `codes` in the grid (None: every code)."""
 
@@ -123,6 +127,7 @@ class CodeBreakdown(Widget, can_focus=True):
         self.items: tuple[CodeCount, ...] = ()
         self.active: Codes | None = None
         self.selected = 0
+        self._reachable = False
         self._spans: list[tuple[int, int, int]] = []  # (start x, end x, item) as drawn
 
     # ---- what it shows ---------------------------------------------------------------
@@ -179,7 +184,16 @@ class CodeBreakdown(Widget, can_focus=True):
             parts.append(Content.styled(more_right(len(self.items) - end), MUTED))
         return Content.assemble(*parts)
 
-    # ---- keys and clicks -------------------------------------------------------------
+    # ---- focus, keys and clicks ------------------------------------------------------
+    def allow_focus(self) -> bool:
+        """Only once asked (`reach`): the widget is in the Tab chain only while focused."""
+        return self._reachable
+
+    def reach(self) -> None:
+        """Take the focus (`b`, a click)."""
+        self._reachable = True
+        self.focus()
+
     def action_move(self, step: int) -> None:
         if self.items:
             self.selected = max(0, min(self.selected + step, len(self.items) - 1))
@@ -193,13 +207,14 @@ class CodeBreakdown(Widget, can_focus=True):
         self.post_message(self.Chosen(None if self.active == chosen else chosen))
 
     def action_clear(self) -> None:
-        if self.active is not None:
-            self.post_message(self.Chosen(None))
+        """Every code again; with none chosen, back to the grid (`Left`)."""
+        self.post_message(self.Chosen(None) if self.active is not None else self.Left())
 
     def on_focus(self) -> None:
         self.refresh()
 
     def on_blur(self) -> None:
+        self._reachable = False
         self.refresh()
 
     def on_click(self, event: events.Click) -> None:
@@ -208,6 +223,7 @@ class CodeBreakdown(Widget, can_focus=True):
             return
         for start, end, n in self._spans:
             if start <= offset.x < end:
+                self.reach()
                 self.selected = n
                 self.action_choose()
                 return

@@ -274,6 +274,10 @@ class SendDetail(Vertical):
     def _on_code(self, message: CodeBreakdown.Chosen) -> None:
         self.grid.set_filter(None, message.codes)
 
+    @on(CodeBreakdown.Left)
+    def _on_breakdown_left(self) -> None:
+        self.grid.focus()
+
     def _put(self, widget_id: str, text: Content) -> None:
         """Update a Static only if its text changed."""
         key = (text.plain, tuple(text.spans))
