@@ -78,11 +78,11 @@ def _outcome_chip(state: BarState, outcome: Outcome | None, long: bool) -> Chip:
     return Chip(f" {text} ", style, outcome)
 
 
-def _layout(state: BarState, long: bool) -> list[Chip]:
+def _layout(state: BarState, long: bool, long_codes: bool) -> list[Chip]:
     laid = [_outcome_chip(state, outcome, long) for outcome in FILTER_CYCLE]
     if state.codes is not None:
         names = sorted(code_name(c) for c in state.codes)
-        text = ", ".join(names) if long else ", ".join(n.split()[0] for n in names)
+        text = ", ".join(names) if long_codes else ", ".join(n.split()[0] for n in names)
         laid.append(Chip(f" code {text} × ", "bold reverse $text-accent", CLEAR_CODES))
     if state.sort.active:
         note = f"sort {state.sort.describe()}" if long else state.sort.describe()
@@ -95,10 +95,13 @@ def width_of(laid: Sequence[Chip]) -> int:
 
 
 def chips(state: BarState, width: int) -> list[Chip]:
-    """The chips, with outcome words and code names when they fit in `width`, else short
-    (symbol and count; the code's number). Longer than that is cut where it is drawn."""
-    long = _layout(state, long=True)
-    return long if width_of(long) <= width else _layout(state, long=False)
+    """The chips, with outcome words and code names when they fit in `width`, else without
+    the code's name, else short (symbol and count). Longer than that is cut where drawn."""
+    for long, long_codes in ((True, True), (True, False)):
+        laid = _layout(state, long, long_codes)
+        if width_of(laid) <= width:
+            return laid
+    return _layout(state, long=False, long_codes=False)
 
 
 class FilterBar(Widget):
