@@ -100,3 +100,15 @@ def test_a_carrier_message_shared_by_many_rows_is_worked_out_once(
 def test_an_unknown_column_is_a_bug_said_as_such() -> None:
     with pytest.raises(ValueError, match="no column 9"):
         sorting.sort_key(9, {})
+
+
+def test_the_sorted_views_read_like_a_list_and_a_dict() -> None:
+    rows = [rec(n, 4000) for n in "dacb"]
+    order = sort_order(rows, Sort(NUMBER), {})
+    assert order == [1, 3, 2, 0]
+    shown = sorting.Reordered(rows, order)
+    assert len(shown) == 4 and shown[0] is rows[1] and shown[-1] is rows[0]
+    assert shown[1:3] == [rows[3], rows[2]] and list(shown) == [rows[i] for i in order]
+    index = sorting.RankedIndex({r.mobile_number: i for i, r in enumerate(rows)}, order)
+    assert dict(index) == {"a": 0, "b": 1, "c": 2, "d": 3}
+    assert index.get("zz") is None and len(index) == 4

@@ -390,7 +390,7 @@ async def test_filter_with_no_match_says_so() -> None:
         await pilot.press("f")
         await pilot.pause()
         assert grid.row_count == 0
-        assert any("No failed recipients" in line for line in screen_text(grid))
+        assert any("The failed chip hides all 5 recipients" in line for line in screen_text(grid))
 
 
 async def test_shift_f_steps_the_chips_back() -> None:

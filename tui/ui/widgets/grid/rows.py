@@ -18,7 +18,14 @@ from typing import Final
 from tui.core.api.codes import Outcome, outcome_of
 from tui.core.api.model import Recipient
 from tui.core.state import kept_in_place
-from tui.ui.widgets.grid.sorting import UNSORTED, Sort, sort_key, sort_order
+from tui.ui.widgets.grid.sorting import (
+    UNSORTED,
+    RankedIndex,
+    Reordered,
+    Sort,
+    sort_key,
+    sort_order,
+)
 
 __all__ = [
     "FILTER_CYCLE",
@@ -125,8 +132,11 @@ class Rows:
         since = since or {}
         base = shown_rows(recipients, outcome, codes)
         order = sort_order(base, sort, since)
-        shown = base if order is None else [base[i] for i in order]
-        index = positions if positions is not None and shown is recipients else index_of(shown)
+        where = positions if positions is not None and base is recipients else index_of(base)
+        if order is None:
+            shown, index = base, where
+        else:  # views: no 100,000-row list or dict is filled in sorted order
+            shown, index = Reordered(base, order), RankedIndex(where, order)
         return cls(recipients, since, outcome, positions, shown, index, codes, sort, base, order)
 
     @property
@@ -271,7 +281,7 @@ def _diff_sorted(
         and _same_numbers(old, base, in_place)
         and not _resorts(old, changed, recipients, since, positions)
     ):
-        shown = [base[i] for i in old.order]
+        shown = Reordered(base, old.order)
         rows = replace(
             old, recipients=recipients, since=since, positions=positions, shown=shown, base=base
         )
