@@ -17,7 +17,7 @@ from typing import Any, Final, overload
 from tui.core.api.codes import outcome_of
 from tui.core.api.model import Recipient
 from tui.core.breakdown import GROUP_ORDER
-from tui.ui.widgets.grid.cells import carrier_text
+from tui.ui.widgets.grid.carrier import carrier_text
 from tui.ui.widgets.grid.columns import CODE, EVENTS, HEADERS, MESSAGE, NUMBER, OUTCOME, SINCE
 
 __all__ = [
