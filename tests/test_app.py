@@ -640,7 +640,7 @@ async def test_a_failing_send_keeps_its_last_data_marked_stale(env: Env) -> None
         assert app.screen.query_one("#problem").display
         assert text_of(app, "#counts") == counts, "the last good counts must stay"
         assert app.monitor.detail.grid.row_count == rows
-        assert "1 error" in app.sub_title
+        assert "1 needs attention: 1 stale" in app.sub_title
         assert "⚠ stale" in screen(app)
         assert "stale" not in entry(app, fine.key)
 

@@ -112,3 +112,8 @@ def test_two_profiles(snap_compare: Any, scene_for: Any, size: tuple[int, int]) 
     """Each sidebar entry names its profile; the selected send's profile is not
     configured, and its detail says what to do instead of "press r"."""
     assert shoot(snap_compare, scene_for, "profiles", size)
+
+
+def test_grid_search(snap_compare: Any, scene_for: Any) -> None:
+    """`/` with matches: the search line and its count, the matched digits lit."""
+    assert shoot(snap_compare, scene_for, "search", SMALL)

@@ -15,7 +15,6 @@ import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -417,41 +416,45 @@ def test_wait_keeps_going_through_retryable_errors(
 # --------------------------------------------------------------------------- --wait to Finished
 
 
-@pytest.fixture
-def fast_sim() -> Iterator[Simulator]:
-    s = Simulator(seed=1, time_scale=20)
-    s.start()
-    try:
-        yield s
-    finally:
-        s.stop()
+async def _wait_through(
+    sim: Simulator, argv: list[str], steps: tuple[float, ...], capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str]:
+    """`status --wait` on a manual clock: at each step the simulator moves on by that many
+    seconds and the wait by one poll, so the progression never depends on machine speed."""
+    from tests.clocks import ManualClock, real_wait
+    from tui.cli.args import build_parser
+    from tui.cli.status import _status
+    from tui.core.store.config import load_config, select_profile
+
+    args = build_parser().parse_args(["status", *argv, "--wait", "--interval", "1"])
+    config = load_config()
+    clock = ManualClock()
+    waiting = asyncio.create_task(_status(args, config, select_profile(config), clock))
+    for step in steps:
+        await real_wait(lambda: clock.waiting() == 2 or waiting.done(), "the poll to sleep")
+        sim.advance(step)
+        clock.advance(1)
+    code = await waiting
+    return code, capsys.readouterr().err
 
 
-def test_wait_reaches_finished(fast_sim: Simulator, capsys: pytest.CaptureFixture[str]) -> None:
-    write_config(sim_profile(fast_sim.url))
-    mid = fast_sim.add_message()
-    tid = fast_sim.create_send(mid, 5)
-    code, out, err = run(
-        capsys, "status", mid, tid, "--wait", "--interval", "0.05", "--timeout", "20"
-    )
+async def test_wait_reaches_finished(
+    sim: Simulator, profile: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mid = sim.add_message()
+    tid = sim.create_send(mid, 5)
+    code, err = await _wait_through(sim, [mid, tid], (2.5, 3.0, 3600), capsys)
     assert code == 0, err
-    assert "Finished" in out
-    # Status lines only: a loaded machine may add a "still waiting" warning in between.
     lines = [ln for ln in err.splitlines() if re.fullmatch(r"\d\d:\d\d:\d\d  \w+", ln)]
-    seen = [line.split()[-1] for line in lines]
-    order = ["New", "Queuing", "Started", "Finished"]
-    assert seen[-1] == "Finished"
-    assert len(seen) >= 3, err
-    assert seen == sorted(seen, key=order.index)  # each status once, in progression order
+    assert [line.split()[-1] for line in lines] == ["New", "Queuing", "Started", "Finished"]
 
 
-def test_wait_ending_in_error_is_1(fast_sim: Simulator, capsys: pytest.CaptureFixture[str]) -> None:
-    write_config(sim_profile(fast_sim.url))
-    mid = fast_sim.add_message()
-    tid = fast_sim.create_send(mid, 5, error=True)
-    code, _, err = run(
-        capsys, "status", mid, tid, "--wait", "--interval", "0.05", "--timeout", "20"
-    )
+async def test_wait_ending_in_error_is_1(
+    sim: Simulator, profile: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mid = sim.add_message()
+    tid = sim.create_send(mid, 5, error=True)
+    code, err = await _wait_through(sim, [mid, tid], (2.5, 3.0, 3600), capsys)
     assert code == 1
     assert err.strip().splitlines()[-1].endswith("Error")
 

@@ -882,3 +882,35 @@ class _Body:
 
     async def aclose(self) -> None:
         pass
+
+
+class _CountingHistory(History):
+    """A history store that counts the reads' writes."""
+
+    writes = 0
+
+    def record_status(self, send_key: str, status: str, seen_at: datetime) -> bool:
+        self.writes += 1
+        return super().record_status(send_key, status, seen_at)
+
+
+async def test_a_read_that_brings_nothing_new_writes_nothing(
+    sim: Simulator, tmp_path: Path
+) -> None:
+    """An idle monitor writes ~0 bytes: a poll with the same status and no new outcome
+    costs no SQLite transaction (nor a thread hop)."""
+    mid = sim.add_message()
+    send = watched(mid, sim.create_send(mid, 3))
+    states: list[SendState] = []
+    with _CountingHistory(tmp_path / "h.sqlite3") as history:
+        r = rig(make_config(tmp_path, sim_profile(sim)), states.append, history=history)
+        r.refresher.watch(send)
+        async with running(r.refresher):
+            await r.until(lambda: len(reads(states, send.key)) >= 4, "four reads of New")
+            await settle(r.refresher)
+            assert history.writes == 1, "only the first read had news"
+            sim.advance(2.5)
+            await r.until(status_is(states, send.key, "Queuing"), "Queuing")
+            await settle(r.refresher)
+            assert history.writes == 2
+        assert [s for s, _ in history.status_observations(send.key)] == ["New", "Queuing"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from tui.core.alerts import Attention
 from tui.core.api.errors import NetworkError
 from tui.core.api.model import SendKind
 from tui.core.state import SendState
@@ -33,7 +34,7 @@ def test_a_read_replaces_the_state_and_a_late_read_is_dropped() -> None:
     failed = replace(SendState(A), error=NetworkError("timeout", "slow"))
     assert model.apply(failed)
     assert model.state(A.key) is failed
-    assert model.needing_attention() == [failed]
+    assert model.needing_attention() == [(failed, Attention.READ_ERROR)]
     assert not model.apply(SendState(C)), "a send no longer listed"
     assert C.key not in model
 

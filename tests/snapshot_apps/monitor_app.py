@@ -49,6 +49,7 @@ from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.recipient import RecipientScreen
 from tui.ui.view_model import MonitorModel
 from tui.ui.widgets.message_history import WORKER_GROUP as MESSAGE_HISTORY_READS
+from tui.ui.widgets.search_grid import SearchGrid
 
 SEED = 20201125
 START = datetime(2020, 11, 25, 15, 0, 0, tzinfo=UTC)
@@ -319,6 +320,16 @@ async def filter_by_code(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+async def search_grid(pilot: Pilot[None]) -> None:
+    """`/` in the grid with the last three digits of its fifth number, then ⏎: the count,
+    the cursor on the first match, the matched digits lit."""
+    await pilot.press("enter")
+    grid = pilot.app.screen.query_one(SearchGrid)
+    digits = grid.rows.shown[4].mobile_number[-3:]
+    await pilot.press("slash", *digits, "enter")
+    await wait_for(pilot, lambda: grid.matches is not None and pilot.app.focused is grid, "found")
+
+
 @dataclass(frozen=True)
 class SceneSpec:
     selected: str | None = None
@@ -339,6 +350,7 @@ SCENES: dict[str, SceneSpec] = {
     "copy": SceneSpec("finished", copy_ticket_note),
     "filter": SceneSpec("finished", filter_and_sort),
     "breakdown": SceneSpec("finished", filter_by_code),
+    "search": SceneSpec("finished", search_grid),
     "profiles": SceneSpec("gone", profiles=True),
 }
 """Scene name → which send is selected and what is done once the data is in."""

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from typing import NoReturn
 
 from tui import __version__
+from tui.core.text import cut_quoted
 
 KINDS = {"contact": "messageContact", "list": "messageList"}
 """--kind choices and the send resources they name (both share the Deliveries shape)."""
@@ -16,7 +18,8 @@ EXIT_CODES = {
     3: "API or auth error (add: the API refused the send, so it was not added; --force adds it)",
     4: "network error (add: the send could not be read, so it was not added; --force adds it)",
     5: "timed out waiting (--wait)",
-    6: "add: the send is already watched (nothing was added for it)",
+    6: "add: the send is already watched (nothing was added for it); find: no watched send "
+    "has that number",
     10: "profiles test: the host name was not found (DNS)",
     11: "profiles test: the connection was refused or timed out (TCP)",
     12: "profiles test: TLS failed (certificate not trusted, or the handshake)",
@@ -25,6 +28,7 @@ EXIT_CODES = {
     73: "the export file could not be written (export -o: a read-only folder, a full disk)",
     70: "internal error (a bug: please report it; SENDWATCH_DEBUG=1 shows the traceback)",
     74: "sendwatch's own files could not be read or written (watch list, history, config)",
+    141: "the reader of the output went away (as `head` does): stopped quietly, as SIGPIPE would",
 }
 """Every exit code of the headless commands; --help and the README list this table."""
 
@@ -118,8 +122,15 @@ def _profiles(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     test.add_argument("name", metavar="NAME", nargs="?", help="one profile (default: all)")
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, but a 10 KB bad value is cut to a readable length in the error line."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(cut_quoted(message))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = Parser(  # its subcommands are Parsers too
         prog="sendwatch",
         description="Watch MobileConnect SMS sends from the terminal.",
         epilog="Run with no command to open the monitor on your watch list.",
@@ -198,6 +209,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     lst.add_argument("--json", action="store_true", help="machine-readable output")
     lst.add_argument("--read", action="store_true", help="read each send's status now")
+
+    find = sub.add_parser(
+        "find",
+        help="find a number in every watched send: one line per match, with its outcome",
+        description=(
+            "Digits match numbers by substring (+, spaces and dashes as typed). The outcomes "
+            "come from the history (what sendwatch last saw: offline, like `list`); --read "
+            "reads every watched send now instead."
+        ),
+        epilog=_exit_codes(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    find.add_argument("number", metavar="NUMBER", help="a mobile number, or part of one")
+    find.add_argument("--read", action="store_true", help="read each watched send now")
+    find.add_argument("--json", action="store_true", help="machine-readable output")
+    find.add_argument("--mask", action="store_true", help="mask numbers (1555•••5510)")
 
     remove = sub.add_parser("remove", help="remove a send from the watch list")
     remove.add_argument("which", metavar="N|TOKEN_ID|KEY", help="position from `list`, or an id")

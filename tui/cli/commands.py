@@ -9,7 +9,7 @@ import argparse
 from tui.cli.exits import err, reports_errors
 from tui.core.api.errors import UsageError
 from tui.core.store.watchlist import WatchedSend, WatchList
-from tui.core.text import safe_text
+from tui.core.text import echoed, safe_text
 
 
 def load_watchlist() -> WatchList:
@@ -28,11 +28,12 @@ def find_watched(watchlist: WatchList, which: str) -> WatchedSend:
     matches = [s for s in sends if which in (s.key, s.token_id)]
     if not matches:
         raise UsageError(
-            f"nothing in the watch list matches {which!r} "
+            f"nothing in the watch list matches {echoed(which)} "
             f"(it has {len(sends)} sends; see `sendwatch list`)"
         )
     if len(matches) > 1:
-        raise UsageError(f"{which!r} matches {len(matches)} sends: use the number from `list`")
+        shown = echoed(which)
+        raise UsageError(f"{shown} matches {len(matches)} sends: use the number from `list`")
     return matches[0]
 
 

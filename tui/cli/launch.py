@@ -19,7 +19,7 @@ from msgspec import structs
 
 from tui.cli.exits import EXIT_INTERNAL, err
 from tui.core.api.errors import SendwatchError
-from tui.core.store.config import ClipboardRoute, Config, load_config
+from tui.core.store.config import Config, load_config
 from tui.core.store.history import History
 from tui.core.store.paths import config_path
 from tui.core.store.watchlist import WatchList
@@ -71,7 +71,10 @@ def run_app(app: App[None], *, headless: bool = False) -> int:
     with contextlib.redirect_stderr(report):
         app.run(headless=headless)
     text = report.getvalue()
-    if app.return_code and text.strip():
+    from tui.ui.signals import SIGNAL_EXIT_CODES
+
+    crashed = app.return_code and app.return_code not in SIGNAL_EXIT_CODES
+    if crashed and text.strip():
         if os.environ.get("SENDWATCH_DEBUG"):
             sys.stderr.write(text)
         else:
@@ -108,12 +111,15 @@ def run_monitor(args: argparse.Namespace | None = None) -> int:
     return run_app(app)
 
 
-def _user_clipboard() -> ClipboardRoute:
-    """The user's clipboard route, so copies in the demo work as they will for real."""
+def with_user_choices(config: Config) -> tuple[Config, str | None]:
+    """`config` with the user's clipboard route and alerts, so the demo copies and
+    alerts as the real monitor will; a config that does not load is said, not used."""
     try:
-        return load_config().settings.clipboard
-    except SendwatchError:
-        return "osc52"
+        user = load_config()
+    except SendwatchError as exc:
+        return config, f"Your config.toml was not used: {exc}"
+    settings = structs.replace(config.settings, clipboard=user.settings.clipboard)
+    return structs.replace(config, settings=settings, alerts=user.alerts), None
 
 
 def run_demo(args: argparse.Namespace) -> int:
@@ -127,9 +133,8 @@ def run_demo(args: argparse.Namespace) -> int:
     try:
         sim.start()
         os.environ[DEMO_SECRET_ENV] = Simulator.CLIENT_SECRET
-        config = demo_config(sim, workdir)
-        settings = structs.replace(config.settings, clipboard=_user_clipboard())
-        config = with_flags(structs.replace(config, settings=settings), args)
+        config, problem = with_user_choices(demo_config(sim, workdir))
+        config = with_flags(config, args)
         watchlist = WatchList(workdir / "watchlist.toml")
         watchlist.load()
         for send in seed_demo(sim):
@@ -138,6 +143,7 @@ def run_demo(args: argparse.Namespace) -> int:
         from tui.ui.app import SendwatchApp
 
         banner = "Demo: six sends on a built-in simulator. Nothing here touches your config."
+        banner += f"\n{problem}" if problem else ""
         return run_app(SendwatchApp(config, watchlist, history=history, banner=banner))
     finally:
         sim.stop()

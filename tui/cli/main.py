@@ -8,12 +8,14 @@ import sys
 from collections.abc import Sequence
 
 from tui.cli.args import build_parser
+from tui.cli.exits import stdout_closed
 
 COMMANDS = {
     "status": "tui.cli.status",
     "export": "tui.cli.export",
     "add": "tui.cli.add",
     "list": "tui.cli.list_table",
+    "find": "tui.cli.find",
     "remove": "tui.cli.commands",
     "profiles": "tui.cli.profiles",
     "doctor": "tui.cli.commands",
@@ -23,6 +25,17 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        try:
+            code = _run(argv)
+        finally:  # here, not at exit (argparse's --help exits): a closed pipe is ours to report
+            sys.stdout.flush()
+    except BrokenPipeError:  # `sendwatch list | head -1`: the reader has all it wanted
+        return stdout_closed()
+    return code
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "monitor"
     try:
@@ -34,6 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = handler(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        raise
     except Exception as exc:  # outside any command's own report: still one line
         from tui.cli.exits import internal_error
 

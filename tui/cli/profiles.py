@@ -13,7 +13,7 @@ from tui.cli.exits import reports_errors
 from tui.core.api.errors import ConfigError, redact
 from tui.core.api.profile import Profile
 from tui.core.store.config import Config, load_config
-from tui.core.text import safe_text
+from tui.core.text import echoed, safe_text
 
 
 def secret_source(profile: Profile) -> str:
@@ -51,7 +51,7 @@ def _test(config: Config, name: str | None) -> int:
 
     if name is not None and name not in config.profiles:
         known = ", ".join(config.profiles) or "none"
-        raise ConfigError(str(config.path), f"no profile named {name!r} (profiles: {known})")
+        raise ConfigError(str(config.path), f"no profile named {echoed(name)} (profiles: {known})")
     chosen = [config.profiles[name]] if name else list(config.profiles.values())
     if not chosen:
         raise ConfigError(str(config.path), "no profiles to test: add a [profiles.NAME] table")

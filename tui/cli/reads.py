@@ -14,6 +14,7 @@ from tui.core.api.errors import ConfigError, NetworkError, SendwatchError
 from tui.core.api.model import Delivery
 from tui.core.api.profile import Profile
 from tui.core.store.watchlist import WatchedSend
+from tui.core.text import echoed
 
 Outcome = Delivery | SendwatchError
 """What one read gave: the send, or why there is none."""
@@ -54,7 +55,7 @@ async def read_sends(
         if profile is None:
             for send in group:
                 results[send.key] = ConfigError(
-                    "config.toml", f"profile {name!r} is not configured"
+                    "config.toml", f"profile {echoed(name)} is not configured"
                 )
             return
         try:

@@ -18,7 +18,7 @@ from msgspec import structs
 
 from tui.cli.args import KINDS
 from tui.cli.commands import find_watched, load_watchlist
-from tui.cli.exits import EXIT_ERROR_STATUS, EXIT_TIMEOUT, err, reports_errors
+from tui.cli.exits import EXIT_ERROR_STATUS, EXIT_TIMEOUT, err, explained, reports_errors
 from tui.core.api.errors import UsageError
 from tui.core.api.ids import check_id
 from tui.core.api.model import Delivery, Phase, SendKind
@@ -104,7 +104,7 @@ async def wait_until_done(
         arrived.set()
         if state.error is not None:  # each failed read is published once
             if state.next_poll_at is not None:
-                err(f"warning: {state.error}; still waiting")
+                err(f"warning: {explained(state.error)}; still waiting")
         elif verbose and state.delivery is not None:
             status = state.delivery.status
             if before is None or before.delivery is None or before.delivery.status != status:

@@ -15,6 +15,7 @@ import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, Protocol
 
 from tui.core.api.errors import ConfigError, RateLimited, SendwatchError, ServerError
@@ -29,6 +30,8 @@ from tui.core.store.watchlist import WatchedSend
 
 log = logging.getLogger("sendwatch.refresher")
 
+INLINE_DIGEST_RECIPIENTS = 5_000
+"""Up to this many recipients, two reads are compared on the event loop."""
 MAX_BACKOFF = 300.0
 """Longest wait between two reads of a send, whatever a server or config asks for."""
 
@@ -281,10 +284,11 @@ class Refresher:
         if slot.remembered is not None:  # the first read: what earlier sessions saw
             remembered, observed = await slot.remembered
             slot.remembered = None
-        # Comparing 100,000 recipients is off the event loop, like parsing.
-        digest = await asyncio.to_thread(
-            _digest, previous, delivery, slot.state.since, remembered, now
-        )
+        # Comparing 100,000 recipients is off the event loop, like parsing; a small send
+        # is compared inline (a thread hop costs more than the comparison).
+        compare = partial(_digest, previous, delivery, slot.state.since, remembered, now)
+        big = len(delivery.recipients) > INLINE_DIGEST_RECIPIENTS
+        digest = await asyncio.to_thread(compare) if big else compare()
         if all(status != delivery.status for status, _ in observed):
             observed = (*observed, (delivery.status, now))
         final = delivery.phase.final
@@ -304,6 +308,9 @@ class Refresher:
                 warning=slot.state.warning,
             ),
         )
+        unchanged = previous is not None and previous.status == delivery.status
+        if unchanged and not digest.new_outcomes and slot.state.warning is None:
+            return  # nothing the history lacks: no write (an idle monitor writes nothing)
         if self._history is not None:
             slot.recorded = asyncio.create_task(
                 self._record(slot, delivery, digest.new_outcomes, now)

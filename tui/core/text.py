@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Final
 
@@ -66,3 +67,29 @@ def safe_text(value: object, *, limit: int | None = None) -> str:
     if limit is not None and len(text) > limit:
         return text[: max(limit - 1, 0)] + "…"
     return text
+
+
+ECHO_LIMIT: Final = 40
+"""Characters of a value the user gave that an error message repeats."""
+
+
+def echoed(value: object, *, limit: int = ECHO_LIMIT) -> str:
+    """A value the user gave, quoted for a one-line error and cut to a readable length.
+
+    A 10 KB paste in an id must not become a 10 KB error line: its first `limit`
+    characters are enough to recognise it, and its length says what went wrong.
+    `'AAAA…'… (10,326 characters)`. Quoted as repr does, so controls stay escaped.
+    """
+    text = value if isinstance(value, str) else str(value)
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}… ({len(text):,} characters)"
+
+
+_LONG_QUOTED: Final = re.compile(r"'((?:[^'\\]|\\.){" + str(ECHO_LIMIT + 1) + r",})'")
+
+
+def cut_quoted(message: str, *, limit: int = ECHO_LIMIT) -> str:
+    """Every long value another library quoted in `message` ("invalid float value:
+    '…'", argparse) cut the way `echoed` cuts ours."""
+    return _LONG_QUOTED.sub(lambda m: f"'{m[1][:limit]}'… ({len(m[1]):,} characters)", message)

@@ -13,7 +13,7 @@ from typing import Final
 
 from tui.core.api import codes
 from tui.core.api.codes import Outcome
-from tui.core.api.errors import ApiError
+from tui.core.api.errors import SERVER_SAID, ApiError, server_said
 from tui.core.api.model import MC_TZ, Recipient
 from tui.core.breakdown import failure_breakdown
 from tui.core.mask import mask_number
@@ -79,6 +79,8 @@ def ticket_note(state: SendState, *, mask: bool = False) -> str:
         lines.append("- No data: the send has not been read successfully yet")
     if state.error is not None:
         lines.append(f"- Last read failed: {safe_text(state.error, limit=300)}")
+        if said := server_said(state.error):
+            lines.append(f"- {SERVER_SAID} {said}")
         if isinstance(state.error, ApiError) and state.error.reference_id:
             lines.append(f"- Reference id: `{safe_text(state.error.reference_id)}`")
     if delivery is None or not delivery.counts.failed:

@@ -71,6 +71,10 @@ class TokenStore:
         self._grants[token] = grant
         return grant
 
+    def issued(self) -> list[str]:
+        """Every token issued so far, for tests that look for them where they must not be."""
+        return list(self._grants)
+
     def allows(self, token: str | None, route: str) -> bool:
         """May this (live) token use `route`? Its scopes must open it (ROUTE_SCOPES)."""
         grant = self._grants.get(token) if token else None

@@ -136,6 +136,11 @@ class Simulator:
             )
         return grant.token
 
+    def issued_tokens(self) -> list[str]:
+        """Every access token issued so far (over HTTP or by `issue_token`)."""
+        with self._world.lock:
+            return self._world.auth.issued()
+
     def revoke_tokens(self) -> None:
         """Every token issued so far now gets 401 invalid_token; new ones work."""
         with self._world.lock:

@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from tui.core.api.errors import SendwatchError
 from tui.core.api.profile import Profile
+from tui.core.api.secrets import end_running_commands
 from tui.core.clock import Clock, SystemClock
 from tui.core.refresher import Fetcher, Refresher
 from tui.core.state import SendState
@@ -31,10 +32,13 @@ from tui.ui.display import Display, DisplayChanged
 from tui.ui.keys import binding_ids, help_sections, keymap_problems
 from tui.ui.monitor import MonitorScreen, SendUpdated
 from tui.ui.palette import SendCommands
+from tui.ui.palette_find import ActionCommands, NumberCommands
 from tui.ui.saving import WatchListWriter
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.recipient import RecipientScreen
 from tui.ui.services import Services
+from tui.ui.signals import SignalStop
+from tui.ui.terminal_title import TerminalTitle
 from tui.ui.view_model import MonitorModel
 
 log = logging.getLogger("sendwatch.app")
@@ -52,7 +56,7 @@ def css_path() -> Path:
 class SendwatchApp(App[None]):
     TITLE = "sendwatch"
     CSS_PATH = css_path()
-    COMMANDS = App.COMMANDS | {SendCommands}
+    COMMANDS = App.COMMANDS | {SendCommands, NumberCommands, ActionCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     HELP_TITLE: ClassVar[str] = "Everywhere"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -66,7 +70,7 @@ class SendwatchApp(App[None]):
             "Palette",
             show=False,
             priority=True,
-            tooltip="Command palette: jump to any send by label or id",
+            tooltip="Command palette: go to a send, find a number in all, run actions",
             id="app.palette",
         ),
         Binding(
@@ -104,7 +108,9 @@ class SendwatchApp(App[None]):
         self.display_options = Display(masked=config.settings.mask_numbers)
         self.copies = Clipboard(config.settings.clipboard)
         """Where copies go; the driver this app builds hands it the terminal."""
-        self.driver_class = driver_class(self.driver_class, self.copies)
+        self.terminal_title = TerminalTitle()
+        """The terminal's title (how many sends need attention); restored on exit."""
+        self.driver_class = driver_class(self.driver_class, self.copies, self.terminal_title)
         self.services = Services(
             config,
             watchlist,
@@ -115,12 +121,15 @@ class SendwatchApp(App[None]):
             self.writer,
             self.display_options,
             clipboard=self.copies,
+            title=self.terminal_title,
         )
         self.prune_worker: Worker[None] | None = None
         """Drops the history of sends removed long ago; tests wait for it."""
         self._help: HelpScreen | None = None
         self.set_keymap(dict(config.keymap))
         self.monitor = MonitorScreen(self.services)
+        self.signals = SignalStop(self)
+        """SIGTERM and SIGHUP quit as `q` does (exit 143, 129), terminal restored."""
 
     @property
     def interval(self) -> float:
@@ -130,6 +139,7 @@ class SendwatchApp(App[None]):
         return self.monitor
 
     def on_mount(self) -> None:
+        self.signals.install()
         for state in self.model.states:
             self.refresher.watch(state.send)
         self.run_worker(self.refresher.run(), name="refresher", exit_on_error=False)
@@ -166,7 +176,13 @@ class SendwatchApp(App[None]):
             )
 
     def on_unmount(self) -> None:
-        """On quit the debounced selection write would come too late: write it now."""
+        """On quit (or SIGTERM, SIGHUP) every write asked for is finished first; the
+        debounced selection write would come too late, so it is done now; the terminal
+        gets its own title back while the driver can still write."""
+        self.terminal_title.restore()
+        self.signals.remove()
+        end_running_commands()  # a hung client_secret_command would hold the exit
+        self.writer.flush()
         key = self.model.selected
         if key != self.watchlist.selected:
             with contextlib.suppress(SendwatchError, OSError):  # nowhere left to say so

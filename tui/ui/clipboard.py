@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from textual.app import App
 from textual.driver import Driver
@@ -90,13 +90,20 @@ class Clipboard:
         return Copied(what, shown, self.route, sent, full)
 
 
-def driver_class(base: type[Driver], clipboard: Clipboard) -> type[Driver]:
-    """`base` handing its public `write` to `clipboard` once the app builds it (Textual
-    offers no other public way to the terminal; the headless test driver is not built
-    from this class, so tests attach a recorder instead)."""
+class Writes(Protocol):
+    """A part that writes to the terminal itself (the clipboard, the title)."""
+
+    def attach(self, write: Write) -> None: ...
+
+
+def driver_class(base: type[Driver], *takers: Writes) -> type[Driver]:
+    """`base` handing its public `write` to each of `takers` once the app builds it
+    (Textual offers no other public way to the terminal; the headless test driver is
+    not built from this class, so tests attach a recorder instead)."""
 
     def __init__(self: Driver, app: App[Any], **kwargs: Any) -> None:
         base.__init__(self, app, **kwargs)
-        clipboard.attach(self.write)
+        for taker in takers:
+            taker.attach(self.write)
 
     return type(base.__name__, (base,), {"__init__": __init__})

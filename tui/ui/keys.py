@@ -17,6 +17,8 @@ from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import Screen
 
+from tui.core.text import echoed
+
 Section = tuple[str, list[Binding]]
 
 
@@ -25,8 +27,13 @@ def as_binding(binding: BindingType) -> Binding:
 
 
 def own_bindings(node: type[DOMNode]) -> list[Binding]:
-    """The bindings a class declares itself (not those it inherits)."""
-    return [as_binding(b) for b in node.__dict__.get("BINDINGS", ())]
+    """The bindings a class declares itself (not those it inherits), one per id: a key
+    whose footer words change (Pause, Resume) is two bindings with one id."""
+    found: list[Binding] = []
+    for binding in map(as_binding, node.__dict__.get("BINDINGS", ())):
+        if binding.id is None or all(binding.id != b.id for b in found):
+            found.append(binding)
+    return found
 
 
 def _helped(classes: Iterable[type[DOMNode]]) -> list[type[DOMNode]]:
@@ -44,8 +51,8 @@ def help_sections(
     classes: list[type[DOMNode]] = [type(app)]
     for screen in screens:
         classes.append(type(screen))
-        if screen.is_mounted:
-            classes += [type(node) for node in screen.walk_children()]
+        if screen.is_mounted:  # a widget's base classes first: a subclass adds keys
+            classes += [c for node in screen.walk_children() for c in type(node).__mro__[::-1]]
     sections = []
     for cls in _helped(classes):
         title = str(cls.__dict__["HELP_TITLE"])
@@ -72,7 +79,7 @@ def keymap_problems(keymap: Mapping[str, str], known: set[str]) -> list[str]:
             continue
         close = difflib.get_close_matches(binding_id, sorted(known), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
-        problems.append(f"[keymap] {binding_id!r} is not a key binding id{hint}")
+        problems.append(f"[keymap] {echoed(binding_id)} is not a key binding id{hint}")
     return problems
 
 

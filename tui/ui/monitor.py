@@ -22,7 +22,7 @@ from tui.core.history_reads import MessageHistoryReads
 from tui.core.state import SendState
 from tui.core.store.profile_choice import last_used_profile
 from tui.core.store.watchlist import WatchedSend
-from tui.core.text import safe_text
+from tui.ui.alerting import Alerting
 from tui.ui.display import DisplayChanged
 from tui.ui.screens.add_send import AddSendResult, AddSendScreen
 from tui.ui.screens.confirm import ConfirmScreen
@@ -73,6 +73,7 @@ class MonitorScreen(SharingActions):
             "r", "refresh", "Refresh", tooltip="Read the selected send now", id="monitor.refresh"
         ),
         Binding("p", "pause", "Pause", tooltip="Pause or resume all polling", id="monitor.pause"),
+        Binding("p", "resume", "Resume", tooltip="Resume polling", id="monitor.pause"),
         Binding(
             "t",
             "toggle_time",
@@ -122,6 +123,7 @@ class MonitorScreen(SharingActions):
         self._undo: list[tuple[int, WatchedSend]] = []
         self._recipient_screen: RecipientScreen | None = None
         self._told: set[tuple[str, str]] = set()
+        self.alerting = Alerting(self, services)
 
     @property
     def model(self) -> MonitorModel:
@@ -161,12 +163,11 @@ class MonitorScreen(SharingActions):
         if previous is None or index is None:
             return  # a read that landed after its send was removed
         self.model.apply(state)
+        self.alerting.observe(previous, state)
         self.send_list.update_entry(index, state)
         if state.key == self.model.selected:
             self._show_selected()
         self._update_subtitle()
-        if state.became_final and state.delivery is not None:
-            self._announce_final(state)
         if state.warning and state.warning != previous.warning:
             self.notify(state.warning, severity="warning", markup=False)
         if state.error is not None and state.error is not previous.error:
@@ -189,28 +190,18 @@ class MonitorScreen(SharingActions):
             markup=False,
         )
 
-    def _announce_final(self, state: SendState) -> None:
-        assert state.delivery is not None
-        counts = state.delivery.counts
-        error = state.delivery.phase.value == "Error"
-        self.notify(
-            f"{counts.delivered:,} delivered, {counts.failed:,} failed, {counts.pending:,} pending",
-            title=safe_text(f"{state.send.display_name}: {state.delivery.status}"),
-            severity="error" if error else "information",
-            markup=False,
-        )
-        if self.services.config.settings.bell:
-            self.app.bell()
+    def on_resize(self) -> None:
+        self._update_subtitle()  # the header's room decides how attention is worded
 
     def _update_subtitle(self) -> None:
-        errors = len(self.model.needing_attention())
         mode = "paused" if self.services.refresher.paused else "live"
-        if errors:
-            mode += f" · {errors} error{'s' if errors > 1 else ''}"
         if self.services.display.masked:  # so whoever shares the screen knows
             mode += " · masked"
         state = self.model.selected_state
         subtitle = f"{state.send.profile} · {mode}" if state is not None else mode
+        room = self.app.size.width - len(f"{self.app.title} — {subtitle} · ")
+        if attention := self.alerting.summary(room):
+            subtitle += f" · {attention}"
         if self.app.sub_title != subtitle:
             self.app.sub_title = subtitle
 
@@ -390,9 +381,19 @@ class MonitorScreen(SharingActions):
             self.services.refresher.refresh_now(key)
             self.notify("Refreshing…", timeout=1.5)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`p` is one key shown as Pause or Resume: the footer tells which it does now."""
+        if action in ("pause", "resume"):
+            return self.services.refresher.paused == (action == "resume")
+        return True
+
+    def action_resume(self) -> None:
+        self.action_pause()
+
     def action_pause(self) -> None:
         refresher = self.services.refresher
         refresher.set_paused(not refresher.paused)
+        self.refresh_bindings()
         self._update_subtitle()
         self.notify(
             "Polling paused (r still refreshes)" if refresher.paused else "Polling resumed",

@@ -13,6 +13,7 @@ from tui.core.store.watchlist import WatchList
 from tui.ui.clipboard import Clipboard
 from tui.ui.display import Display
 from tui.ui.saving import WatchListWriter
+from tui.ui.terminal_title import TerminalTitle
 from tui.ui.view_model import MonitorModel
 
 
@@ -27,3 +28,4 @@ class Services:
     writer: WatchListWriter
     display: Display
     clipboard: Clipboard = field(default_factory=Clipboard)
+    title: TerminalTitle = field(default_factory=TerminalTitle)

@@ -6,9 +6,10 @@ Plain Python (no Textual), so it is tested without an app.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from tui.core.alerts import AlertKind, Attention, attention
 from tui.core.state import SendState
 from tui.core.store.watchlist import WatchedSend
 
@@ -61,9 +62,13 @@ class MonitorModel:
     def selected_state(self) -> SendState | None:
         return self._states.get(self.selected) if self.selected is not None else None
 
-    def needing_attention(self) -> list[SendState]:
-        """Sends whose last read failed (stale or with no data at all)."""
-        return [s for s in self.states if s.error is not None]
+    def needing_attention(
+        self, held: Callable[[str], frozenset[AlertKind]] = lambda _: frozenset()
+    ) -> list[tuple[SendState, Attention]]:
+        """Each send needing a look and why: its read failed (stale or no data), it is in
+        Error, or a held alert (`held`: failing, stalled) is on for it."""
+        found = ((s, attention(s, held(s.key))) for s in self.states)
+        return [(s, reason) for s, reason in found if reason is not None]
 
     # --- changing -------------------------------------------------------------------
 

@@ -12,6 +12,8 @@ import re
 from collections.abc import Sequence
 from typing import ClassVar
 
+from tui.core.text import echoed, safe_text
+
 _SECRET_QUERY = re.compile(
     r"(?i)\b(access_token|accessToken|client_secret|clientSecret|refresh_token|token)=[^&\s\"']*"
 )
@@ -57,7 +59,7 @@ class UsageError(SendwatchError):
 class InvalidId(UsageError):
     def __init__(self, field: str, value: str, reason: str) -> None:
         self.field, self.value, self.reason = field, value, reason
-        super().__init__(f"{field} {value!r} is not valid: {reason}")
+        super().__init__(f"{field} {echoed(value)} is not valid: {reason}")
 
 
 class ConfigError(UsageError):
@@ -105,6 +107,26 @@ class ApiError(SendwatchError):
         self.status = status
         self.messages = tuple(redact(m) for m in messages)
         self.reference_id = reference_id
+
+
+SERVER_SAID = "Marketing Cloud said:"
+"""What comes before the server's own words, wherever they are shown."""
+
+
+def server_words(error: BaseException) -> tuple[str, ...]:
+    """The server's own messages, word for word, that our explanation does not already
+    quote: engineers paste them in a ticket and search the docs for them."""
+    if not isinstance(error, ApiError):
+        return ()
+    ours = str(error)
+    words = (m.strip() for m in error.messages)
+    return tuple(dict.fromkeys(w for w in words if w and w not in ours))
+
+
+def server_said(error: BaseException, *, limit: int = 300) -> str:
+    """`"Token id X is not valid for this client."` (each message quoted, made safe for
+    the terminal), or "" when the server said nothing more than our explanation."""
+    return " · ".join(f'"{safe_text(w, limit=limit)}"' for w in server_words(error))
 
 
 class InvalidMessageId(ApiError):

@@ -26,7 +26,7 @@ def id_problem(value: str) -> str | None:
     if "://" in value or value.startswith("www."):
         return "it looks like a URL; paste only the id"
     if len(value) > MAX_ID_LENGTH:
-        return f"it is {len(value)} characters long (at most {MAX_ID_LENGTH})"
+        return f"it is {len(value):,} characters long (at most {MAX_ID_LENGTH})"
     if not _ALLOWED.fullmatch(value):
         bad = next(ch for ch in value if not _ALLOWED.fullmatch(ch))
         shown = repr(bad) if bad.isprintable() else f"U+{ord(bad):04X}"
@@ -50,7 +50,7 @@ def check_number(value: str) -> str:
     if not value:
         problem = "it is empty"
     elif len(value) > MAX_NUMBER_LENGTH:
-        problem = f"it is {len(value)} characters long (at most {MAX_NUMBER_LENGTH})"
+        problem = f"it is {len(value):,} characters long (at most {MAX_NUMBER_LENGTH})"
     elif not _DIGITS.fullmatch(value):
         problem = "numbers are digits only, with the country code and no + or separators"
     else:

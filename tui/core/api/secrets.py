@@ -6,9 +6,12 @@ the program, and a failing command's stderr is shown with its stdout blanked out
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
+import signal
 import subprocess
+import threading
 
 from tui.core.api.errors import ConfigError, describe_os_error
 from tui.core.api.profile import Profile
@@ -67,9 +70,7 @@ def _from_command(where: str, key: str, command: str) -> str:
         "restart sendwatch"
     )
     try:
-        result = subprocess.run(
-            argv, capture_output=True, timeout=SECRET_COMMAND_TIMEOUT, check=False
-        )
+        returncode, stdout, stderr = run_in_own_group(argv, SECRET_COMMAND_TIMEOUT)
     except FileNotFoundError:
         raise ConfigError(
             where, f"{key}: program {program!r} was not found", remedy=remedy
@@ -84,20 +85,67 @@ def _from_command(where: str, key: str, command: str) -> str:
         raise ConfigError(
             where, f"{key}: cannot run {program!r}: {describe_os_error(exc)}", remedy=remedy
         ) from None
-    if result.returncode != 0:
-        hint = _stderr_hint(result.stdout, result.stderr)
+    if returncode != 0:
+        hint = _stderr_hint(stdout, stderr)
         raise ConfigError(
-            where,
-            f"{key}: {program!r} failed with exit status {result.returncode}{hint}",
-            remedy=remedy,
+            where, f"{key}: {program!r} failed with exit status {returncode}{hint}", remedy=remedy
         )
-    lines = result.stdout.decode("utf-8", "replace").splitlines()
+    lines = stdout.decode("utf-8", "replace").splitlines()
     secret = lines[0].strip() if lines else ""
     if not secret:
         raise ConfigError(
             where, f"{key}: {program!r} printed nothing on its first line", remedy=remedy
         )
     return secret
+
+
+_running: set[subprocess.Popen[bytes]] = set()
+_running_lock = threading.Lock()
+
+
+def run_in_own_group(argv: list[str], timeout: float) -> tuple[int, bytes, bytes]:
+    """Run `argv` in a session of its own; if it is not done within `timeout` (or we are
+    interrupted), end its whole process group, not just its first process.
+
+    `sh -c 'sleep 100; echo x'` killed alone leaves the `sleep` running for good, holding
+    the pipe. A session of its own also keeps the terminal's Ctrl+C and the screen (stdin
+    is /dev/null) away from it.
+    """
+    with subprocess.Popen(
+        argv,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    ) as process:
+        with _running_lock:
+            _running.add(process)
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except BaseException:
+            _end_group(process)
+            raise
+        finally:
+            with _running_lock:
+                _running.discard(process)
+        return process.returncode, stdout, stderr
+
+
+def end_running_commands() -> None:
+    """End every secret command still running (the app is quitting: nobody waits for
+    the secret, and its thread would hold the exit up to SECRET_COMMAND_TIMEOUT)."""
+    with _running_lock:
+        for process in _running:
+            if process.returncode is None:  # not reaped: its pid is still its own
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(process.pid, signal.SIGKILL)
+
+
+def _end_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL to every process of the command's group, then reap its leader."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):  # all gone already
+        os.killpg(process.pid, signal.SIGKILL)  # the group's id is the leader's pid
+    process.wait()
 
 
 def _stderr_hint(stdout: bytes, stderr: bytes) -> str:

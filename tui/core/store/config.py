@@ -21,8 +21,10 @@ import msgspec
 
 from tui.core.api.errors import ConfigError
 from tui.core.api.profile import INLINE_SECRETS, Profile
+from tui.core.store.alert_rules import AlertConfig, parse_alerts
 from tui.core.store.paths import config_path
 from tui.core.store.tomlfile import BARE_KEY, TomlFile
+from tui.core.text import echoed
 
 PROFILE_NAME = BARE_KEY  # a profile name is a bare TOML key, so it never needs quotes
 _SUBDOMAIN = re.compile(r"[a-z0-9-]+")
@@ -51,6 +53,7 @@ class Config(msgspec.Struct, frozen=True):
     settings: Settings = Settings()
     profiles: dict[str, Profile] = msgspec.field(default_factory=dict)
     keymap: Mapping[str, str] = msgspec.field(default_factory=dict)
+    alerts: AlertConfig = AlertConfig()
 
 
 _TABLES = tuple(key for key in Config.__struct_fields__ if key != "path")
@@ -84,9 +87,10 @@ def _build_config(src: TomlFile, data: dict[str, Any]) -> Config:
         known = ", ".join(profiles) or "none"
         raise src.error(
             ("settings", "default_profile"),
-            f"no profile named {settings.default_profile!r} (profiles: {known})",
+            f"no profile named {echoed(settings.default_profile)} (profiles: {known})",
         )
-    return Config(src.path, settings, profiles, _keymap(src, data.get("keymap", {})))
+    keymap = _keymap(src, data.get("keymap", {}))
+    return Config(src.path, settings, profiles, keymap, parse_alerts(src, data.get("alerts", {})))
 
 
 def _keymap(src: TomlFile, raw: object) -> dict[str, str]:
@@ -211,7 +215,7 @@ def select_profile(config: Config, name: str | None = None) -> Profile:
         if name in config.profiles:
             return config.profiles[name]
         known = ", ".join(config.profiles) or "none"
-        raise ConfigError(where, f"no profile named {name!r} (profiles: {known})")
+        raise ConfigError(where, f"no profile named {echoed(name)} (profiles: {known})")
     if len(config.profiles) == 1:
         return next(iter(config.profiles.values()))
     if not config.profiles:

@@ -30,6 +30,7 @@ from tui.core.store.atomic import (
 from tui.core.store.config import PROFILE_NAME
 from tui.core.store.paths import config_dir
 from tui.core.store.tomlfile import toml_error_position
+from tui.core.text import echoed
 
 FORMAT_VERSION = 1
 _T = TypeVar("_T")
@@ -67,13 +68,13 @@ class WatchedSend:
 
     def __post_init__(self) -> None:
         if not PROFILE_NAME.fullmatch(self.profile):
-            raise UsageError(f"profile name {self.profile!r} is not valid")
+            raise UsageError(f"profile name {echoed(self.profile)} is not valid")
         check_id("message id", self.message_id)
         check_id("token id", self.token_id)
         try:
             kind = SendKind(self.kind)
         except ValueError:
-            raise UsageError(f"send kind {self.kind!r} is not one of {_KINDS}") from None
+            raise UsageError(f"send kind {echoed(self.kind)} is not one of {_KINDS}") from None
         if self.added.tzinfo is None:
             raise ValueError("WatchedSend.added must be timezone-aware")
         object.__setattr__(self, "kind", kind)

@@ -17,7 +17,7 @@ from textual.content import Content, Span
 from textual.widgets import Static
 
 from tui.core.api.codes import Outcome
-from tui.core.api.errors import remedy_of
+from tui.core.api.errors import SERVER_SAID, remedy_of, server_said
 from tui.core.api.model import PROGRESSION, Delivery, Phase, phase_of
 from tui.core.breakdown import breakdown_of
 from tui.core.glyphs import OUTCOME_SYMBOL, STALE
@@ -27,6 +27,8 @@ from tui.core.timefmt import fmt_duration, fmt_local
 from tui.ui.widgets.code_breakdown import CodeBreakdown
 from tui.ui.widgets.filter_bar import CLEAR_CODES, BarState, FilterBar
 from tui.ui.widgets.recipient_grid import RecipientGrid
+from tui.ui.widgets.search_bar import SearchBar
+from tui.ui.widgets.search_grid import SearchGrid
 
 # Styles name theme variables, resolved when drawn: a theme change repaints in its colours.
 # Muted is $foreground-muted: Content draws $text-muted ("auto 60%") as full white.
@@ -185,6 +187,8 @@ def problem_text(state: SendState, now: datetime) -> Content:
         failed_at = fmt_local(state.error_at, now=now)
         parts.append((f"{STALE} Fetch failed at {failed_at}: ", "bold"))
         parts.append(safe_text(str(state.error), limit=300))
+        if said := server_said(state.error):  # word for word, to quote in a ticket
+            parts += [(f"\n{SERVER_SAID} ", MUTED), said]
         notes = []
         if state.delivery is not None:
             notes.append(f"Showing the last good read from {fmt_local(state.fetched_at, now=now)}.")
@@ -241,11 +245,13 @@ class SendDetail(Vertical):
         yield ProblemBox(id="problem")
         yield CodeBreakdown(id="breakdown")  # over the bar and the grid it filters
         yield FilterBar(id="filter-bar")
-        yield RecipientGrid(id="grid", today=lambda: self._now().astimezone().date())
+        grid = SearchGrid(id="grid", today=lambda: self._now().astimezone().date())
+        yield grid
+        yield SearchBar(grid, id="search")
 
     @property
-    def grid(self) -> RecipientGrid:
-        return self.query_one(RecipientGrid)
+    def grid(self) -> SearchGrid:
+        return self.query_one(SearchGrid)
 
     @property
     def breakdown(self) -> CodeBreakdown:
@@ -301,6 +307,7 @@ class SendDetail(Vertical):
             # What to do about a profile problem takes a line or two more: room for it.
             error = self._state.error if self._state is not None else None
             widget.set_class(error is not None and remedy_of(error) is not None, "-remedy")
+            widget.set_class(error is not None and bool(server_said(error)), "-said")
 
     def on_resize(self) -> None:
         if self._state is not None:
