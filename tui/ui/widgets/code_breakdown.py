@@ -192,7 +192,7 @@ class CodeBreakdown(Widget, can_focus=True):
     def reach(self) -> None:
         """Take the focus (`b`, a click)."""
         self._reachable = True
-        self.focus()
+        self.screen.set_focus(self)  # now, not later: keys typed right after b land here
 
     def action_move(self, step: int) -> None:
         if self.items:
