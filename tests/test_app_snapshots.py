@@ -94,6 +94,20 @@ def test_copy_modal(snap_compare: Any, scene_for: Any) -> None:
 
 
 @pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_filter_bar(snap_compare: Any, scene_for: Any, size: tuple[int, int]) -> None:
+    """`f` and `s`: the failed chip lit with its count, the sort named on the bar and
+    marked ▼ in the grid's header."""
+    assert shoot(snap_compare, scene_for, "filter", size)
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_failure_breakdown(snap_compare: Any, scene_for: Any, size: tuple[int, int]) -> None:
+    """`b`, →, Enter: the breakdown by code focused on its second code, the grid filtered
+    to it, and the code's chip on the bar."""
+    assert shoot(snap_compare, scene_for, "breakdown", size)
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
 def test_two_profiles(snap_compare: Any, scene_for: Any, size: tuple[int, int]) -> None:
     """Each sidebar entry names its profile; the selected send's profile is not
     configured, and its detail says what to do instead of "press r"."""

@@ -11,8 +11,9 @@ from rich.style import Style
 from tui.core.api.codes import Outcome
 from tui.core.api.model import TrackingEvent, make_recipient
 from tui.ui.widgets.grid.cells import OUTCOME_WIDTH, cells
-from tui.ui.widgets.grid.columns import Columns
+from tui.ui.widgets.grid.columns import EVENTS, NUMBER, SINCE, Columns
 from tui.ui.widgets.grid.lines import STYLE_NAMES, Palette, empty_line, header_line, row_line
+from tui.ui.widgets.grid.sorting import Sort
 
 TODAY = date(2024, 11, 25)
 ESCAPES = "\x1b[31mred\x1b]0;title\x07\x9b2J"
@@ -65,11 +66,18 @@ def test_a_row_colours_its_outcome_and_the_cursor_row() -> None:
     assert text_of(plain) == text_of(under)
 
 
-def test_header_names_the_filter_and_empty_line_is_centred() -> None:
+def test_header_marks_the_sorted_column_and_empty_line_is_centred() -> None:
     widths = COLUMNS.widths(80)
-    assert text_of(header_line(PALETTE, widths, None, 80)).split()[:2] == ["Number", "Outcome"]
-    filtered = text_of(header_line(PALETTE, widths, Outcome.FAILED, 80))
-    assert filtered.split()[:2] == ["Number", "f:failed"]
+    plain = text_of(header_line(PALETTE, widths, Sort(), 80))
+    assert plain.split()[:2] == ["Number", "Outcome"] and "▲" not in plain
+    assert text_of(header_line(PALETTE, widths, Sort(None, True), 80)) == plain
+    by_since = text_of(header_line(PALETTE, widths, Sort(SINCE), 80))
+    assert by_since.rstrip().endswith("Since ▲") and len(by_since) == 80
+    down = text_of(header_line(PALETTE, widths, Sort(NUMBER, True), 80))
+    assert down.split()[:3] == ["Number", "▼", "Outcome"]
+    events = text_of(header_line(PALETTE, widths, Sort(EVENTS), 80))
+    assert "Event▲" in events, "a narrow column keeps its arrow, its name is cut"
+    assert len(events) == 80
 
     line = empty_line(PALETTE, "No tracking events yet", 40)
     assert text_of(line) == " " * 9 + "No tracking events yet" + " " * 9

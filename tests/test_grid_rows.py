@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
+
+import pytest
 
 from tui.core.api.codes import Outcome
 from tui.core.api.model import Recipient, TrackingEvent, make_recipient
+from tui.ui.widgets.grid import rows as rows_module
+from tui.ui.widgets.grid.columns import CODE, NUMBER
 from tui.ui.widgets.grid.rows import (
     FILTER_CYCLE,
     Rows,
@@ -15,6 +20,7 @@ from tui.ui.widgets.grid.rows import (
     next_filter,
     shown_rows,
 )
+from tui.ui.widgets.grid.sorting import UNSORTED, Sort
 
 CYCLE = (4000, 4500, 3001, 3400)  # delivered, failed, pending, unknown
 
@@ -204,3 +210,132 @@ def test_in_place_is_trusted_for_all_rows_but_checked_under_a_filter() -> None:
     assert update.appended == range(10, 11), "only the new failed row is shown"
     assert update.changed == [10]
     assert update.rows.outcome is Outcome.FAILED
+
+
+# ---------------------------------------------------------------- the code filter
+
+
+def test_the_code_filter_keeps_only_its_codes_and_combines_with_the_outcome() -> None:
+    data = [*mixed(40), Recipient("old shape", (TrackingEvent("1", "x", None, None),), None)]
+    assert shown_rows(data, None, frozenset({4500})) == [r for r in data if r.outcome_code == 4500]
+    assert shown_rows(data, None, frozenset({None})) == [data[-1]], "no standard code"
+    assert shown_rows(data, Outcome.FAILED, frozenset({4500, 4000})) == shown_rows(
+        data, Outcome.FAILED
+    )
+    assert shown_rows(data, Outcome.DELIVERED, frozenset({4500})) == []
+    rows = Rows.of(data).filtered(None, frozenset({3001}))
+    assert rows.codes == frozenset({3001}) and len(rows.shown) == 10 and rows.filtered_out
+    assert rows.filtered(None).codes is None and not rows.filtered(None).filtered_out
+
+
+def test_in_place_is_checked_under_a_code_filter() -> None:
+    data = mixed(40)
+    old = Rows.of(data, codes=frozenset({4500}))
+    inserted = [recipient(1_000, 4500), *data]
+    update = diff(old, inserted, changed={number(1_000)}, in_place=True)
+    assert update.replace_all and update.rows.shown[0].mobile_number == number(1_000)
+    assert update.rows.codes == frozenset({4500})
+
+
+def test_an_empty_grid_says_which_chips_hide_how_many() -> None:
+    data = [recipient(i, 4000) for i in range(1_200)]
+    assert Rows.of([]).why_empty("No tracking events yet") == "No tracking events yet"
+    assert Rows.of(data).why_empty("x") == "x"
+    failed = Rows.of(data, outcome=Outcome.FAILED)
+    assert failed.why_empty("x") == "The failed chip hides all 1,200 recipients (f/F)"
+    code = Rows.of(data, codes=frozenset({4503}))
+    assert code.why_empty("x") == "The code 4503 chip hides all 1,200 recipients (f/F)"
+    both = Rows.of(data, outcome=Outcome.FAILED, codes=frozenset({4503, None}))
+    assert both.why_empty("x") == (
+        "The failed and code 4503, none chips hide all 1,200 recipients (f/F)"
+    )
+
+
+# ---------------------------------------------------------------- sorted rows
+
+
+def test_sorted_rows_are_indexed_in_their_order_and_filters_keep_the_sort() -> None:
+    data = mixed(20)
+    rows = Rows.of(data, positions=positions_of(data)).sorted(Sort(CODE))
+    codes = [r.outcome_code for r in rows.shown]
+    assert codes == sorted(codes) and rows.sort == Sort(CODE)
+    assert rows.index == positions_of(list(rows.shown))
+    assert rows.find(number(7)) == [r.mobile_number for r in rows.shown].index(number(7))
+    failed = rows.filtered(Outcome.FAILED)
+    assert failed.sort == Sort(CODE) and {r.outcome for r in failed.shown} == {Outcome.FAILED}
+    assert rows.sorted(UNSORTED).shown is data, "back to the carrier's order"
+
+
+@pytest.fixture
+def sorts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many rows were sorted from scratch, call by call."""
+    calls: list[int] = []
+    real = rows_module.sort_order
+
+    def counting(rows: Any, sort: Sort, since: Any) -> Any:
+        calls.append(len(rows))
+        return real(rows, sort, since)
+
+    monkeypatch.setattr(rows_module, "sort_order", counting)
+    return calls
+
+
+def test_a_poll_that_changes_no_sort_key_keeps_the_order_and_names_the_rows(
+    sorts: list[int],
+) -> None:
+    data = mixed(1_000)
+    old = Rows.of(data, positions=positions_of(data), sort=Sort(CODE, descending=True))
+    polled = list(data)
+    polled[3] = recipient(3, 3400, "another message, same code")  # 3 had 3400 already
+    sorts.clear()
+    for in_place in (True, False):
+        update = diff(
+            old, polled, changed={number(3)}, in_place=in_place, positions=positions_of(polled)
+        )
+        assert not update.replace_all and sorts == [], "no sort"
+        assert update.changed == [old.index[number(3)]]
+        assert update.rows.shown[old.index[number(3)]] is polled[3], "the new row object"
+        assert [r.mobile_number for r in update.rows.shown] == [r.mobile_number for r in old.shown]
+    nothing = diff(old, polled, changed=set(), in_place=True, positions=positions_of(polled))
+    assert not nothing.replace_all and nothing.changed == [] and sorts == []
+
+
+def test_a_poll_that_changes_a_sort_key_or_adds_rows_sorts_again(sorts: list[int]) -> None:
+    data = mixed(1_000)
+    old = Rows.of(data, positions=positions_of(data), sort=Sort(CODE))
+    polled = list(data)
+    polled[3] = recipient(3, 4000)  # from 3400 to 4000: it moves
+    sorts.clear()
+    update = diff(old, polled, changed={number(3)}, in_place=True, positions=positions_of(polled))
+    assert sorts == [1_000] and update.replace_all
+    assert update.rows.find(number(3)) is not None
+    codes = [r.outcome_code for r in update.rows.shown]
+    assert codes == sorted(codes, key=lambda c: -1 if c is None else c)
+
+    grown = [*data, recipient(1_000, 3001)]
+    sorts.clear()
+    update = diff(old, grown, changed={number(1_000)}, in_place=True, positions=positions_of(grown))
+    assert sorts == [1_001] and update.replace_all
+
+
+def test_a_sorted_poll_without_a_hint_compares_rows_after_sorting() -> None:
+    data = mixed(100)
+    old = Rows.of(data, sort=Sort(NUMBER, descending=True))
+    same = diff(old, [recipient(i, r.outcome_code) for i, r in enumerate(data)])
+    assert not same.replace_all and same.changed == []
+    changed = list(data)
+    changed[10] = recipient(10, 4000, "Other text")  # 10 was 4500: the number sort holds
+    update = diff(old, changed)
+    assert not update.replace_all
+    assert update.changed == [old.index[number(10)]]
+
+
+def test_carrier_order_reversed_keeps_its_order_across_polls(sorts: list[int]) -> None:
+    data = mixed(100)
+    old = Rows.of(data, positions=positions_of(data), sort=Sort(None, descending=True))
+    assert old.shown[0] is data[-1]
+    polled = list(data)
+    polled[0] = recipient(0, 4503)
+    sorts.clear()
+    update = diff(old, polled, changed={number(0)}, in_place=True, positions=positions_of(polled))
+    assert sorts == [] and not update.replace_all and update.changed == [99]

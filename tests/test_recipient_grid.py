@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from tui.core.api.codes import Outcome
 from tui.core.api.model import Recipient, TrackingEvent, make_recipient
 from tui.core.text import safe_text
 from tui.core.timefmt import fmt_short
+from tui.ui.widgets.grid.sorting import Sort
 from tui.ui.widgets.recipient_grid import RecipientGrid
 
 SIZE = (120, 40)
@@ -367,7 +369,8 @@ async def test_filter_cycles_through_outcomes() -> None:
             shown = [grid.recipient_at(i) for i in range(grid.row_count)]
             if outcome is not None:
                 assert all(r is not None and r.outcome is outcome for r in shown)
-                assert f"f:{outcome.value}" in grid.render_line(0).text
+                header = grid.render_line(0).text
+                assert header.split()[:2] == ["Number", "Outcome"], "the filter bar names it"
             if before is not None and (outcome is None or before.outcome is outcome):
                 assert grid.cursor_recipient is before, "cursor keeps its number"
             if outcome is Outcome.FAILED:
@@ -387,7 +390,108 @@ async def test_filter_with_no_match_says_so() -> None:
         await pilot.press("f")
         await pilot.pause()
         assert grid.row_count == 0
-        assert any("No failed recipients" in line for line in screen_text(grid))
+        assert any("The failed chip hides all 5 recipients" in line for line in screen_text(grid))
+
+
+async def test_shift_f_steps_the_chips_back() -> None:
+    app = GridApp()
+    async with app.run_test(size=SIZE) as pilot:
+        app.grid.set_data(mixed(40))
+        seen = []
+        for _ in range(5):
+            await pilot.press("F")
+            seen.append(app.grid.outcome_filter)
+        assert seen == [Outcome.UNKNOWN, Outcome.DELIVERED, Outcome.PENDING, Outcome.FAILED, None]
+
+
+async def test_f_drops_a_code_filter_for_the_next_chip() -> None:
+    app = GridApp()
+    async with app.run_test(size=SIZE) as pilot:
+        grid = app.grid
+        grid.set_data(mixed(40))
+        grid.set_filter(None, frozenset({4500}))
+        await pilot.pause()
+        assert grid.row_count == 10 and grid.rows.codes == frozenset({4500})
+        await pilot.press("f")
+        assert grid.outcome_filter is Outcome.FAILED and grid.rows.codes is None
+
+
+async def test_an_empty_filter_result_keeps_the_header_and_says_what_hides_it() -> None:
+    app = GridApp()
+    async with app.run_test(size=(80, 20)) as pilot:
+        grid = app.grid
+        grid.set_data([recipient(i, 4000) for i in range(5)])
+        grid.set_filter(None, frozenset({4503}))
+        await pilot.pause()
+        lines = [line.strip() for line in screen_text(grid) if line.strip()]
+        assert lines[0].split()[:2] == ["Number", "Outcome"]
+        assert lines[1:] == ["The code 4503 chip hides all 5 recipients (f/F)"]
+
+
+# ---------------------------------------------------------------- sort
+
+
+async def test_s_sorts_by_each_column_with_an_arrow_and_shift_s_flips_it() -> None:
+    app = GridApp()
+    async with app.run_test(size=SIZE) as pilot:
+        grid = app.grid
+        data = [recipient(i, (4000, 4503, 3001)[i % 3], f"text {9 - i}") for i in range(9)]
+        grid.set_data(data)
+        await pilot.press("j", "j", "j", "j")  # row 4: number(4)
+        await pilot.press("s")
+        assert grid.rows.sort == Sort(0)
+        assert grid.render_line(0).text.split()[:3] == ["Number", "▲", "Outcome"]
+        await pilot.press("S")
+        assert grid.rows.sort == Sort(0, descending=True)
+        assert grid.render_line(0).text.split()[:3] == ["Number", "▼", "Outcome"]
+        assert [r.mobile_number for r in grid.visible_recipients()] == [
+            number(i) for i in reversed(range(9))
+        ]
+        assert grid.cursor_recipient is data[4], "the cursor keeps its number"
+        await pilot.press("s")  # Outcome, ascending: failed first
+        assert grid.rows.sort == Sort(1)
+        outcomes = [r.outcome for r in grid.visible_recipients()]
+        assert outcomes == [Outcome.FAILED] * 3 + [Outcome.PENDING] * 3 + [Outcome.DELIVERED] * 3
+        await pilot.press("s", "s")  # status code, then the carrier's message
+        assert [r.mobile_number for r in grid.visible_recipients()] == [
+            number(i) for i in reversed(range(9))
+        ]
+        await pilot.press("s", "s", "s")  # events, since, then the carrier's order
+        assert grid.rows.sort == Sort() and grid.visible_recipients() == tuple(data)
+        assert "▲" not in grid.render_line(0).text
+        assert [type(m) for m in app.filters] == [RecipientGrid.FilterChanged] * 8
+        await pilot.press("enter")
+        assert app.selected[-1].recipient is data[4]
+        assert grid.visible_recipients()[app.selected[-1].index] is data[4]
+
+
+async def test_a_sorted_100k_poll_repaints_only_the_changed_rows_and_sorts_once(
+    big: list[Recipient],
+) -> None:
+    """Sorting 100,000 rows happens on `s`, not on every poll that leaves the order be."""
+    app = GridApp()
+    async with app.run_test(size=SIZE) as pilot:
+        grid = app.grid
+        positions = {r.mobile_number: i for i, r in enumerate(big)}
+        grid.set_data(big, positions=positions)
+        await pilot.pause()
+        started = time.perf_counter()
+        await pilot.press("s", "s", "s")  # by status code
+        took = time.perf_counter() - started
+        assert grid.rows.sort == Sort(2) and grid.row_count == 100_000
+        print(f"three sorts of 100,000 rows, drawn: {took * 1000:.0f} ms")
+        await pilot.press("g")  # the cursor followed its number: back to the top
+        await pilot.pause()
+        top = grid.visible_recipients()[1]
+        polled = list(big)
+        at = positions[top.mobile_number]
+        polled[at] = recipient(at, top.outcome_code, "A new carrier message")  # same code
+        grid.reset()
+        grid.set_data(polled, None, changed={top.mobile_number}, in_place=True, positions=positions)
+        await pilot.pause()
+        assert grid.lines == [2], "row 1 under the header, nothing else"
+        assert "A new carrier message" in grid.render_line(2).text
+        assert grid.visible_recipients()[1] is polled[at]
 
 
 # ---------------------------------------------------------------- text safety
@@ -468,7 +572,8 @@ async def test_empty_state_shows_a_centred_message() -> None:
     async with app.run_test(size=SIZE) as pilot:
         grid = app.grid
         await pilot.pause()
-        lines = [line for line in screen_text(grid) if line.strip()]
+        header, *lines = [line for line in screen_text(grid) if line.strip()]
+        assert header.split()[:2] == ["Number", "Outcome"], "the header never disappears"
         assert [line.strip() for line in lines] == ["No tracking events yet"]
         left = len(lines[0]) - len(lines[0].lstrip())
         assert abs(left - (grid.size.width - len("No tracking events yet")) // 2) <= 1

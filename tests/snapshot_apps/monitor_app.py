@@ -308,6 +308,18 @@ async def copy_ticket_note(pilot: Pilot[None]) -> None:
     pilot.app.screen.query_one(TextArea).cursor_blink = False
 
 
+async def filter_and_sort(pilot: Pilot[None]) -> None:
+    """The grid (Enter), its failed chip (`f`), sorted by status code descending (`s` ×3, `S`)."""
+    await pilot.press("enter", "f", "s", "s", "s", "S")
+    await pilot.pause()
+
+
+async def filter_by_code(pilot: Pilot[None]) -> None:
+    """`b`, the second code (→), Enter: the grid shows only that code's recipients."""
+    await pilot.press("b", "right", "enter")
+    await pilot.pause()
+
+
 async def search_grid(pilot: Pilot[None]) -> None:
     """`/` in the grid with the last three digits of its fifth number, then ⏎: the count,
     the cursor on the first match, the matched digits lit."""
@@ -336,6 +348,8 @@ SCENES: dict[str, SceneSpec] = {
     "masked": SceneSpec("finished", mask_numbers),
     "recipient-masked": SceneSpec("finished", open_recipient_masked),
     "copy": SceneSpec("finished", copy_ticket_note),
+    "filter": SceneSpec("finished", filter_and_sort),
+    "breakdown": SceneSpec("finished", filter_by_code),
     "search": SceneSpec("finished", search_grid),
     "profiles": SceneSpec("gone", profiles=True),
 }

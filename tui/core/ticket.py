@@ -7,34 +7,23 @@ others did not (failures by code, largest first) and which numbers failed.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from operator import attrgetter
 from typing import Final
 
 from tui.core.api import codes
 from tui.core.api.codes import Outcome
 from tui.core.api.errors import SERVER_SAID, ApiError, server_said
 from tui.core.api.model import MC_TZ, Recipient
+from tui.core.breakdown import failure_breakdown
 from tui.core.mask import mask_number
 from tui.core.state import SendState
 from tui.core.text import safe_text
 
+__all__ = ["FAILED_LISTED", "failure_breakdown", "ticket_note"]
+
 FAILED_LISTED: Final = 50
 """Failed numbers listed in a note; the rest are counted."""
-
-_outcome_code = attrgetter("outcome_code")
-
-
-def failure_breakdown(recipients: Iterable[Recipient]) -> list[tuple[int | None, int]]:
-    """(code, recipients) for every failing code, largest first (ties: lower code first).
-
-    Tallied by code, then each code judged once: 100,000 recipients cost one Counter.
-    """
-    tally = Counter(map(_outcome_code, recipients))
-    failing = [(c, n) for c, n in tally.items() if codes.outcome_of(c) is Outcome.FAILED]
-    return sorted(failing, key=lambda item: (-item[1], item[0] or 0))
 
 
 def _utc(moment: datetime | None) -> str:

@@ -83,6 +83,14 @@ class MonitorScreen(SharingActions):
             id="monitor.time",
         ),
         Binding(
+            "b",
+            "breakdown",
+            "Codes",
+            show=False,
+            tooltip="Why it fails: recipients by status code; Enter on one filters the grid",
+            id="monitor.breakdown",
+        ),
+        Binding(
             "x",
             "export",
             "Export",
@@ -397,6 +405,10 @@ class MonitorScreen(SharingActions):
         """`m`: the grid redraws its visible rows; the sidebar shows no numbers."""
         self.detail.grid.set_mask(self.services.display.mask)
         self._update_subtitle()
+
+    def action_breakdown(self) -> None:
+        if self.model.selected_state is not None:
+            self.detail.breakdown.reach()
 
     def action_toggle_time(self) -> None:
         self.detail.mc_time = not self.detail.mc_time

@@ -144,6 +144,9 @@ class Delivery:
     positions: Mapping[str, int] = field(default_factory=dict, repr=False, compare=False)
     """Each number's index in `recipients` (numbers are unique): lookups, and the grid's
     row index for free."""
+    code_counts: Mapping[int | None, int] = field(default_factory=dict, repr=False, compare=False)
+    """Recipients per outcome code (None: no standard code), tallied once where the body is
+    parsed (off the UI thread): the counts and the breakdown by code come from it."""
 
     def recipient(self, number: str) -> Recipient | None:
         index = self.positions.get(number)
@@ -180,9 +183,18 @@ def make_recipient(number: str, events: Sequence[TrackingEvent]) -> Recipient:
 _outcome_code = attrgetter("outcome_code")
 
 
-def count_outcomes(recipients: Iterable[Recipient]) -> OutcomeCounts:
-    """Tallied by code first: a handful of codes, not 100,000 `outcome` calls (~25 ms)."""
+def count_codes(recipients: Iterable[Recipient]) -> dict[int | None, int]:
+    """Recipients per outcome code: one Counter pass (~8 ms at 100,000)."""
+    return dict(Counter(map(_outcome_code, recipients)))
+
+
+def count_outcomes(
+    recipients: Iterable[Recipient], code_counts: Mapping[int | None, int] | None = None
+) -> OutcomeCounts:
+    """Tallied by code first (or from `code_counts`): a handful of codes, not 100,000
+    `outcome` calls (~25 ms)."""
     tally = dict.fromkeys(Outcome, 0)
-    for code, n in Counter(map(_outcome_code, recipients)).items():
+    by_code = count_codes(recipients) if code_counts is None else code_counts
+    for code, n in by_code.items():
         tally[codes.outcome_of(code)] += n
     return OutcomeCounts(*(tally[o] for o in Outcome))

@@ -27,6 +27,7 @@ from tui.core.api.model import (
     Delivery,
     Recipient,
     TrackingEvent,
+    count_codes,
     count_outcomes,
     parse_mc_date,
     phase_of,
@@ -308,6 +309,7 @@ def _delivery(body: object, reader: _TrackingReader, previous: Delivery | None) 
     if tracking is not None and not isinstance(tracking, list):
         raise BadResponse(f"'tracking' is {type(tracking).__name__}, not a list")
     recipients = reader.recipients(previous)
+    code_counts = count_codes(recipients)
     create_raw = _text(body.get("createDate"))
     complete_raw = _text(body.get("completeDate"))
     return Delivery(
@@ -322,6 +324,7 @@ def _delivery(body: object, reader: _TrackingReader, previous: Delivery | None) 
         recipients=recipients,
         event_count=reader.count,
         skipped_entries=reader.skipped,
-        counts=count_outcomes(recipients),
+        counts=count_outcomes(recipients, code_counts),
         positions=reader.positions(),
+        code_counts=code_counts,
     )

@@ -28,7 +28,9 @@ from tui.ui.display import Mask
 from tui.ui.widgets.grid.cells import OUTCOME_LABELS, OUTCOME_WIDTH, Cells, cells, measure
 from tui.ui.widgets.grid.columns import HEADERS, WIDEN_SAMPLE, Columns, sample
 from tui.ui.widgets.grid.lines import STYLE_NAMES, Palette, empty_line, header_line, row_line
-from tui.ui.widgets.grid.rows import FILTER_CYCLE, Rows, diff, next_filter
+from tui.ui.widgets.grid.rows import FILTER_CYCLE, Codes, Rows, diff
+from tui.ui.widgets.grid.sorting import Sort
+from tui.ui.widgets.grid_view import ViewKeys, view_bindings
 from tui.ui.widgets.navigation import CursorKeys, cursor_bindings
 from tui.ui.widgets.styles import layer_style
 
@@ -38,7 +40,7 @@ _CACHE_SIZE: Final = 1024
 _HEADER: Final = object()  # the header's strip cache key, unlike any row key
 
 
-class RecipientGrid(CursorKeys, ScrollView, can_focus=True):
+class RecipientGrid(CursorKeys, ViewKeys, ScrollView, can_focus=True):
     """One row per recipient with a fixed header row and a cursor row."""
 
     HELP_TITLE: ClassVar[str] = "Recipients (grid)"
@@ -79,13 +81,7 @@ class RecipientGrid(CursorKeys, ScrollView, can_focus=True):
             tooltip="Open this recipient: its events, its outcome and why",
             id="grid.open",
         ),
-        Binding(
-            "f",
-            "cycle_filter",
-            "Filter",
-            tooltip="Show one outcome only: failed, pending, delivered, unknown, then all",
-            id="grid.filter",
-        ),
+        *view_bindings(),
     ]
 
     class _GridMessage(Message):
@@ -109,7 +105,7 @@ class RecipientGrid(CursorKeys, ScrollView, can_focus=True):
         """The cursor is on a different row or recipient."""
 
     class FilterChanged(_GridMessage):
-        """The outcome filter changed (None: every recipient is shown)."""
+        """The filters or the sort changed (`outcome` None: any outcome)."""
 
         def __init__(self, outcome: Outcome | None, *, grid: RecipientGrid | None = None) -> None:
             super().__init__()
@@ -206,12 +202,18 @@ class RecipientGrid(CursorKeys, ScrollView, can_focus=True):
         self._strips.clear()
         self.refresh()
 
-    def set_filter(self, outcome: Outcome | None) -> None:
-        """Show only recipients with `outcome` (None: all); the cursor keeps its number."""
-        if outcome == self._data.outcome:
-            return
-        self._install(self._data.filtered(outcome), self.cursor_recipient)
-        self.post_message(self.FilterChanged(outcome, grid=self))
+    def set_filter(self, outcome: Outcome | None, codes: Codes | None = None) -> None:
+        """Show only recipients with `outcome` and one of `codes` (None: any); the cursor
+        keeps its number."""
+        if (outcome, codes) != (self._data.outcome, self._data.codes):
+            self._install(self._data.filtered(outcome, codes), self.cursor_recipient)
+            self.post_message(self.FilterChanged(outcome, grid=self))
+
+    def set_sort(self, sort: Sort) -> None:
+        """Order the rows by `sort` (sorted once here, again only when data changes it)."""
+        if sort != self._data.sort:
+            self._install(self._data.sorted(sort), self.cursor_recipient)
+            self.post_message(self.FilterChanged(self._data.outcome, grid=self))
 
     def set_data(
         self,
@@ -254,7 +256,7 @@ class RecipientGrid(CursorKeys, ScrollView, can_focus=True):
         self._data = rows
         self._fit_columns(sample(rows.shown), fresh=True)
         self._strips.clear()
-        self.virtual_size = Size(self._columns.min_width, len(rows.shown) + 1 if rows.shown else 0)
+        self.virtual_size = Size(self._columns.min_width, len(rows.shown) + 1)
         target = self._cursor if keep is None else rows.index.get(keep.mobile_number, self._cursor)
         self._cursor = -1  # force the cursor bookkeeping below
         self._set_cursor(target)
@@ -319,13 +321,10 @@ class RecipientGrid(CursorKeys, ScrollView, can_focus=True):
         width = self.size.width
         palette = self._palette()
         data = self._data
-        if not data.shown:
-            if y != max(0, self.size.height // 2 - 1):
+        if not data.shown and y:  # the header stays; the message says what hides the rows
+            if y != max(1, self.size.height // 2 - 1):
                 return Strip.blank(width, palette.base)
-            text = self._empty_message
-            if data.recipients and data.outcome is not None:
-                text = f"No {data.outcome.value} recipients (f: change the filter)"
-            return Strip(empty_line(palette, text, width), width)
+            return Strip(empty_line(palette, data.why_empty(self._empty_message), width), width)
         # Lay the columns out in the area left of the scrollbar; the strip itself spans
         # the whole widget (the scrollbar is drawn over its tail).
         total = max(self.scrollable_content_region.width, self._columns.min_width)
@@ -333,10 +332,10 @@ class RecipientGrid(CursorKeys, ScrollView, can_focus=True):
             self._strips.clear()
             self._strips_width = total
         if y == 0:
-            key = (_HEADER, total, data.outcome)
+            key = (_HEADER, total, data.sort)
             strip = self._strips.get(key)
             if strip is None:
-                line = header_line(palette, self._columns.widths(total), data.outcome, total)
+                line = header_line(palette, self._columns.widths(total), data.sort, total)
                 self._strips.set(key, strip := Strip(line, total))
         else:
             index = y - 1 + self.scroll_offset.y
@@ -418,9 +417,6 @@ class RecipientGrid(CursorKeys, ScrollView, can_focus=True):
         recipient = self.cursor_recipient
         if recipient is not None:
             self.post_message(self.Selected(recipient, self._cursor, grid=self))
-
-    def action_cycle_filter(self) -> None:
-        self.set_filter(next_filter(self._data.outcome))
 
     def on_resize(self, event: events.Resize) -> None:
         # Data (and a cursor) may arrive before the first layout: keep the cursor in view.

@@ -1,4 +1,5 @@
-"""The detail pane: summary, status progression, counts, last error, and the grid.
+"""The detail pane: summary, status progression, counts, the breakdown by code, last
+error, the filter bar and the grid.
 
 Each part is rebuilt from a `SendState` and repainted only when its text changed, so
 a poll that changes nothing costs nothing on the terminal.
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content, Span
@@ -17,10 +19,14 @@ from textual.widgets import Static
 from tui.core.api.codes import Outcome
 from tui.core.api.errors import SERVER_SAID, remedy_of, server_said
 from tui.core.api.model import PROGRESSION, Delivery, Phase, phase_of
+from tui.core.breakdown import breakdown_of
 from tui.core.glyphs import OUTCOME_SYMBOL, STALE
 from tui.core.state import SendState
 from tui.core.text import safe_text
 from tui.core.timefmt import fmt_duration, fmt_local
+from tui.ui.widgets.code_breakdown import CodeBreakdown
+from tui.ui.widgets.filter_bar import CLEAR_CODES, BarState, FilterBar
+from tui.ui.widgets.recipient_grid import RecipientGrid
 from tui.ui.widgets.search_bar import SearchBar
 from tui.ui.widgets.search_grid import SearchGrid
 
@@ -237,6 +243,8 @@ class SendDetail(Vertical):
                 yield Static(classes="step", id=f"step-{n}")
         yield Static(id="counts")
         yield ProblemBox(id="problem")
+        yield CodeBreakdown(id="breakdown")  # over the bar and the grid it filters
+        yield FilterBar(id="filter-bar")
         grid = SearchGrid(id="grid", today=lambda: self._now().astimezone().date())
         yield grid
         yield SearchBar(grid, id="search")
@@ -244,6 +252,37 @@ class SendDetail(Vertical):
     @property
     def grid(self) -> SearchGrid:
         return self.query_one(SearchGrid)
+
+    @property
+    def breakdown(self) -> CodeBreakdown:
+        return self.query_one(CodeBreakdown)
+
+    # ---- filter and sort: the grid holds them; the bar and the breakdown show them ----
+    def _show_view(self) -> None:
+        rows, delivery = self.grid.rows, self._grid_delivery
+        counts = delivery.counts if delivery is not None else None
+        self.query_one(FilterBar).show(BarState(counts, rows.outcome, rows.codes, rows.sort))
+        self.breakdown.show(breakdown_of(delivery), rows.codes)
+
+    @on(RecipientGrid.FilterChanged)
+    def _on_view_changed(self) -> None:
+        self._show_view()
+
+    @on(FilterBar.ChipClicked)
+    def _on_chip(self, message: FilterBar.ChipClicked) -> None:
+        grid = self.grid
+        if message.target == CLEAR_CODES:
+            grid.set_filter(grid.rows.outcome)
+        else:
+            grid.set_filter(message.target)
+
+    @on(CodeBreakdown.Chosen)
+    def _on_code(self, message: CodeBreakdown.Chosen) -> None:
+        self.grid.set_filter(None, message.codes)
+
+    @on(CodeBreakdown.Left)
+    def _on_breakdown_left(self) -> None:
+        self.grid.focus()
 
     def _put(self, widget_id: str, text: Content) -> None:
         """Update a Static only if its text changed."""
@@ -295,6 +334,7 @@ class SendDetail(Vertical):
                 positions=delivery.positions if delivery else None,
             )
             self._grid_key, self._grid_delivery = state.key, delivery
+            self._show_view()
         self.grid.set_empty_message(empty_message(state))
 
     def clear(self) -> None:

@@ -15,11 +15,12 @@ from rich.cells import cell_len, set_cell_size
 
 from tui.core.api import codes
 from tui.core.api.codes import Outcome
-from tui.core.api.model import Recipient, TrackingEvent
+from tui.core.api.model import Recipient
 from tui.core.glyphs import OUTCOME_WORDS
 from tui.core.mask import mask_in
 from tui.core.text import safe_text
 from tui.core.timefmt import fmt_short
+from tui.ui.widgets.grid.carrier import carrier_text
 
 __all__ = [
     "OUTCOME_LABELS",
@@ -51,17 +52,6 @@ def code_text(recipient: Recipient) -> str:
     if not recipient.events:
         return "no status"
     return recipient.outcome_label  # old-shape entry: raw statusCode / message
-
-
-def carrier_text(event: TrackingEvent | None) -> str:
-    """The carrier's message and description, without placeholders or repeats."""
-    if event is None:
-        return ""
-    parts: list[str] = []
-    for part in (event.message, event.description):
-        if part and part.strip() and part.strip().upper() != "NA" and part not in parts:
-            parts.append(part.strip())
-    return " · ".join(parts)
 
 
 def cells(

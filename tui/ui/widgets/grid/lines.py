@@ -16,7 +16,8 @@ from rich.style import Style
 
 from tui.core.api.codes import Outcome
 from tui.ui.widgets.grid.cells import fit
-from tui.ui.widgets.grid.columns import EVENTS, GAP, HEADERS, OUTCOME
+from tui.ui.widgets.grid.columns import EVENTS, GAP, HEADERS
+from tui.ui.widgets.grid.sorting import Sort
 
 __all__ = ["STYLE_NAMES", "Palette", "empty_line", "header_line", "row_line"]
 
@@ -50,13 +51,14 @@ class Palette:
         )
 
 
-def header_line(
-    palette: Palette, widths: Sequence[int], outcome: Outcome | None, total: int
-) -> list[Segment]:
-    """Column names; the outcome column names the filter when there is one."""
+def header_line(palette: Palette, widths: Sequence[int], sort: Sort, total: int) -> list[Segment]:
+    """Column names; the sorted column's name ends in its arrow (▲ ascending, ▼ descending),
+    kept even when the name is cut to fit."""
     labels = list(HEADERS)
-    if outcome is not None:
-        labels[OUTCOME] = f"f:{outcome.value}"
+    if sort.column is not None:
+        name, width = labels[sort.column], widths[sort.column]
+        fits = len(name) + 2 <= width  # the names are ASCII: one cell a character
+        labels[sort.column] = f"{name} {sort.arrow}" if fits else name[: width - 1] + sort.arrow
     style = palette.header
     return _join(labels, widths, [style] * len(labels), style, total)
 
