@@ -75,7 +75,8 @@ async def test_mc_time_shows_the_dates_as_marketing_cloud_wrote_them() -> None:
     app = recipient_app(0, display=Display(mc_time=True, plain=True))
     async with app.run_test(size=(120, 40)) as pilot:
         await read(pilot)
-        assert static_text(app, "#mh-title") == "Message history (MobileConnect) · API, MC time, UTC−6"
+        title = static_text(app, "#mh-title")
+        assert title == "Message history (MobileConnect) · API, MC time, UTC−6"
         assert note(app) == "Replied STOP at 2020-11-25T13:03:10 MC: opted out"
         assert body(app)[:2] == [
             "-> MT  2020-11-25T13:01:05.2 MC  Your code is 123456",
