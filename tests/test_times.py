@@ -76,9 +76,7 @@ def test_the_drilldown_words_say_already_so_rather_than_when(utc: None) -> None:
     later = START + timedelta(minutes=5)
     times = SeenTimes(blind=(START,))
     assert seen_phrase(later, times, START) == "first seen by sendwatch 10:05:00"
-    assert seen_phrase(START, times, START).startswith(
-        "already so at sendwatch's first read (10:00:00)"
-    )
+    assert seen_phrase(START, times, START) == "already so at sendwatch's first read, 10:00:00"
     lines = observed_lines([("4000", START), ("4505", later)], times, START)
     assert lines[0].startswith(f"{UPPER_BOUND}10:00:00  4000")
     assert lines[1].startswith("10:05:00  4505")
@@ -124,7 +122,7 @@ async def test_a_send_first_read_when_finished_shows_its_recipients_as_already_f
         assert "Observed by sendwatch (≤ at first read): final read 10:05" in summary
         await open_drilldown(app, pilot)
         outcome = text_of(app, "#rc-outcome")
-        assert "at sendwatch's first read (10:05:00): when is unknown" in outcome, outcome
+        assert "· already so at sendwatch's first read, 10:05:00" in outcome, outcome
         assert "first seen by sendwatch" not in outcome
 
 

@@ -59,8 +59,8 @@ def blind_of(state: SendState | None) -> tuple[datetime, ...]:
 
 def seen_phrase(seen: datetime, times: SeenTimes, now: datetime, what: str = "so") -> str:
     """`first seen by sendwatch 10:42:07`, or, when that was a blind read, `already <what>
-    at sendwatch's first read (10:42:07)`: not when it happened."""
+    at sendwatch's first read, 10:42:07`: not when it happened, which nobody saw."""
     when = fmt_local(seen, now=now, mc=times.mc)
     if times.bound(seen):
-        return f"already {what} at sendwatch's first read ({when}): when is unknown"
+        return f"already {what} at sendwatch's first read, {when}"
     return f"first seen by sendwatch {when}"
