@@ -88,6 +88,16 @@ def test_drilldown_masked(snap_compare: Any, scene_for: Any) -> None:
     assert shoot(snap_compare, scene_for, "recipient-masked", SMALL)
 
 
+def test_mc_time(snap_compare: Any, scene_for: Any) -> None:
+    """`t` on the monitor: every time in MC time (UTC−6), "MC time" in the header."""
+    assert shoot(snap_compare, scene_for, "mc-time", SMALL)
+
+
+def test_drilldown_mc_time(snap_compare: Any, scene_for: Any) -> None:
+    """`t` on the drill-down: observed times and the message history in MC time."""
+    assert shoot(snap_compare, scene_for, "recipient-mc-time", LARGE)
+
+
 def test_copy_modal(snap_compare: Any, scene_for: Any) -> None:
     """`Y` on a finished send: the ticket note, the route used, and that it may be dropped."""
     assert shoot(snap_compare, scene_for, "copy", SMALL)

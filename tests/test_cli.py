@@ -132,6 +132,26 @@ def test_status_json_finished(
     assert body["createDate"].endswith("-06:00")
     assert body["completeDate"].endswith("-06:00")
     assert body["createDate"].startswith(body["createDateRaw"][:19])
+    # What sendwatch saw is named apart from the API's times: one read, already Finished.
+    observed = body["observedBySendwatch"]
+    assert set(observed) == {"readAt", "statuses"}
+    (first,) = observed["statuses"]
+    assert first["status"] == "Finished" and first["atFirstRead"] is True
+    assert first["firstSeen"] == observed["readAt"]
+
+
+def test_status_text_says_which_times_are_the_apis_and_which_sendwatch_saw(
+    sim: Simulator, send: tuple[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    mid, tid = send
+    sim.advance(3600)
+    code, out, err = run(capsys, "status", mid, tid)
+    assert code == 0, err
+    assert re.search(r"Created    .* \(API\)", out)
+    assert re.search(r"Completed  .* \(API\)", out)
+    assert re.search(r"Read       .* \(by sendwatch\)", out)
+    assert re.search(r"Observed   Finished ≤\d{4}-", out)
+    assert "first seen by sendwatch; ≤ already so at its first read" in out
 
 
 def test_status_list_kind(

@@ -59,7 +59,7 @@ async def test_sent_and_replies_are_listed_and_stop_is_called_out() -> None:
     app = recipient_app(0)
     async with app.run_test(size=SIZE) as pilot:
         await read(pilot)
-        assert static_text(app, "#mh-title") == "Message history (MobileConnect) · local"
+        assert static_text(app, "#mh-title") == "Message history (MobileConnect) · API, local time"
         assert note(app) == "Replied STOP at 2020-11-25 19:03:10: opted out"
         assert body(app) == [
             "→ MT  2020-11-25 19:01:05  Your code is 123456",
@@ -75,7 +75,8 @@ async def test_mc_time_shows_the_dates_as_marketing_cloud_wrote_them() -> None:
     app = recipient_app(0, display=Display(mc_time=True, plain=True))
     async with app.run_test(size=(120, 40)) as pilot:
         await read(pilot)
-        assert static_text(app, "#mh-title") == "Message history (MobileConnect) · MC"
+        title = static_text(app, "#mh-title")
+        assert title == "Message history (MobileConnect) · API, MC time, UTC−6"
         assert note(app) == "Replied STOP at 2020-11-25T13:03:10 MC: opted out"
         assert body(app)[:2] == [
             "-> MT  2020-11-25T13:01:05.2 MC  Your code is 123456",

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -130,12 +130,26 @@ def test_csv_columns_say_which_time_is_whose() -> None:
         "last_description": "Delivered",
         "event_count": "1",
         "sendwatch_outcome_first_seen_utc": "2020-11-25T19:01:10.250+00:00",
+        "sendwatch_outcome_at_first_read": "false",
         "api_send_created_utc": "2020-11-25T19:01:04.147+00:00",  # MC time is UTC−6
         "api_send_completed_utc": "2020-11-25T19:01:55.197+00:00",
     }
     second = dict(zip(rows[0], rows[2], strict=True))
     assert second["sendwatch_outcome_first_seen_utc"] == ""
+    assert second["sendwatch_outcome_at_first_read"] == ""
     assert second["code_name"] == "Expired"
+
+
+def test_an_outcome_seen_at_the_first_read_is_flagged_as_already_so_then() -> None:
+    d = delivery([entry("15555550100", "Delivered", 4000), entry("15555550101", "x", 4501)])
+    later = SEEN + timedelta(minutes=1)
+    since = {"15555550100": SEEN, "15555550101": later}
+    kwargs: dict[str, Any] = {"exported_at": NOW, "blind": (SEEN,)}
+    rows = read_csv(export_bytes("csv", SEND, d, d.recipients, since, **kwargs))
+    column = rows[0].index("sendwatch_outcome_at_first_read")
+    assert [row[column] for row in rows[1:]] == ["true", "false"]
+    body = json.loads(export_bytes("json", SEND, d, d.recipients, since, **kwargs))
+    assert [r["sendwatchOutcomeAtFirstRead"] for r in body["recipients"]] == [True, False]
 
 
 def test_only_the_rows_handed_in_are_written_and_masking_hides_numbers() -> None:

@@ -385,7 +385,7 @@ async def test_drilldown_shows_outcome_why_and_events_in_carrier_order() -> None
         assert static_text(app, "#rc-number") == "15555550100"
         assert static_text(app, "#rc-position") == "recipient 1 of 3"
         assert static_text(app, "#rc-outcome") == (
-            "✓ delivered · 4000 Delivered · since 2020-11-25 19:01:55"
+            "✓ delivered · 4000 Delivered · first seen by sendwatch 2020-11-25 19:01:55"
         )
         assert static_text(app, "#rc-why") == f"Why: {why_line(recipients()[0])}"
         rows = table_rows(app)

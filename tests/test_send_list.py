@@ -92,11 +92,11 @@ def big(n: int = 0, *, error: bool = False, label: str | None = None) -> SendSta
 def test_an_entry_tells_status_by_symbol_and_word_with_a_role_per_piece() -> None:
     first, second = entry_lines(state(1, delivered=7), NOW, 40)
     assert plain(first) == "◑ send 1"
-    assert plain(second) == "  Started ✓7 ✗0 12:00"  # pending counts only what was seen
+    assert plain(second) == "  Started ✓7 ✗0 read 12:00"  # pending counts only what was seen
     roles = {piece.text: piece.role for piece in (*first, *second)}
     assert roles["◑ "] is roles["  Started"] is Role.ACTIVE
     assert roles["send 1"] is Role.NAME
-    assert (roles[" ✓7"], roles[" ✗0"], roles[" 12:00"]) == (
+    assert (roles[" ✓7"], roles[" ✗0"], roles[" read 12:00"]) == (
         Role.DELIVERED,
         Role.FAILED,
         Role.MUTED,
@@ -120,7 +120,7 @@ def test_the_stale_mark_comes_before_the_counts_and_survives_a_narrow_sidebar() 
 
 def test_a_narrow_line_never_cuts_a_count_and_says_when_it_left_some_out() -> None:
     pieces = entry_pieces(big(), NOW)[1]
-    assert plain(pieces) == "  Started ✓1,234 ✗56 …7,890 12:00"
+    assert plain(pieces) == "  Started ✓1,234 ✗56 …7,890 read 12:00"
     for width in range(4, 40):
         line = fit_line(pieces, width)
         text = plain(line)
@@ -221,7 +221,7 @@ async def test_the_cursor_stays_on_screen() -> None:
         await pilot.pause()
         assert [line.rstrip() for line in text_of(sidebar).splitlines()[-2:]] == [
             "▌◑ send 29",
-            "▌  Started ✓0 ✗0 12:00",
+            "▌  Started ✓0 ✗0 read 12:00",
         ]
         sidebar.select(3)
         await pilot.pause()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -103,3 +104,13 @@ def test_server_and_user_text_cannot_break_out() -> None:
     note = ticket_note(SendState(send, parse_delivery(data), fetched_at=READ))
     assert "\x1b" not in note and "\x07" not in note
     assert note.count("```") == 2  # a number cannot close the fence
+
+
+def test_the_note_says_when_sendwatch_first_read_the_send() -> None:
+    first = datetime(2020, 11, 25, 19, 2, tzinfo=UTC)
+    note = ticket_note(replace(state([4000]), first_read=first))
+    assert (
+        "- First read by sendwatch: 2020-11-25 19:02:00 UTC (what it showed had already "
+        "happened by then)"
+    ) in note.splitlines()
+    assert "First read" not in ticket_note(state([4000]))

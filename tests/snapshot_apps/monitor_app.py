@@ -291,6 +291,21 @@ async def open_recipient_masked(pilot: Pilot[None]) -> None:
     await mask_numbers(pilot)
 
 
+async def mc_time(pilot: Pilot[None]) -> None:
+    """`t`: every time on screen in Marketing Cloud time, "MC time" in the header."""
+    await pilot.press("t")
+    await wait_for(pilot, lambda: "MC time" in str(pilot.app.sub_title), "MC time")
+    pilot.app.clear_notifications()
+
+
+async def open_recipient_mc_time(pilot: Pilot[None]) -> None:
+    """The drill-down, then `t` pressed on it."""
+    await open_recipient(pilot)
+    await pilot.press("t")
+    await pilot.pause()
+    pilot.app.clear_notifications()
+
+
 INVALID_ID_KEYS = ("a", "b", "space", "c")
 
 
@@ -351,6 +366,8 @@ SCENES: dict[str, SceneSpec] = {
     "filter": SceneSpec("finished", filter_and_sort),
     "breakdown": SceneSpec("finished", filter_by_code),
     "search": SceneSpec("finished", search_grid),
+    "mc-time": SceneSpec("finished", mc_time),
+    "recipient-mc-time": SceneSpec("finished", open_recipient_mc_time),
     "profiles": SceneSpec("gone", profiles=True),
 }
 """Scene name → which send is selected and what is done once the data is in."""

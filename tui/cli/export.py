@@ -37,23 +37,27 @@ async def _read(profile: Profile, send: WatchedSend) -> Delivery:
         return await client.fetch(send.kind, send.message_id, send.token_id)
 
 
-def _first_seen(send: WatchedSend, delivery: Delivery) -> Mapping[str, datetime]:
-    """When sendwatch first saw each number's current outcome (the monitor's history)."""
+def _first_seen(
+    send: WatchedSend, delivery: Delivery
+) -> tuple[Mapping[str, datetime], tuple[datetime, ...]]:
+    """When sendwatch first saw each number's current outcome (the monitor's history),
+    and when it first read the send (what it saw then was already so)."""
     path = data_dir() / "history.sqlite3"
     if not path.is_file():
-        return {}
+        return {}, ()
     try:
         with History(path) as history:
             known = history.current(send.key)
+            statuses = history.status_observations(send.key)
     except (SendwatchError, OSError) as exc:
         err(f"warning: no first-seen times: {exc}")
-        return {}
+        return {}, ()
     since: dict[str, datetime] = {}
     for r in delivery.recipients:
         seen = known.get(r.mobile_number)
         if seen is not None and seen[0] == stored_outcome(outcome_key(r)):
             since[r.mobile_number] = seen[1]
-    return since
+    return since, tuple(when for _, when in statuses[:1])
 
 
 @reports_errors
@@ -72,12 +76,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.outcome:
         wanted = {Outcome(o) for o in args.outcome}
         recipients = tuple(r for r in recipients if r.outcome in wanted)
+    since, blind = _first_seen(send, delivery)
     data = export_bytes(
         args.format,
         send,
         delivery,
         recipients,
-        _first_seen(send, delivery),
+        since,
+        blind=blind,
         exported_at=datetime.now(UTC),
         events=args.events,
         mask=args.mask,

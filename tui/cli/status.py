@@ -12,6 +12,8 @@ import contextlib
 import json
 import math
 import sys
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from msgspec import structs
@@ -54,6 +56,35 @@ def delivery_json(delivery: Delivery) -> dict[str, Any]:
     }
 
 
+Observed = Sequence[tuple[str, datetime]]
+"""Each status with when sendwatch first saw it, as `SendState.observed` has them."""
+
+
+def observed_json(observed: Observed, read_at: datetime) -> dict[str, Any]:
+    """What sendwatch itself saw (not the API's times): when it read the send, and when it
+    first saw each status. The first read's status was already so by then (`atFirstRead`):
+    when it was reached is not known."""
+    return {
+        "readAt": read_at.isoformat(),
+        "statuses": [
+            {"status": status, "firstSeen": seen.isoformat(), "atFirstRead": i == 0}
+            for i, (status, seen) in enumerate(observed)
+        ],
+    }
+
+
+def observed_text(observed: Observed, read_at: datetime) -> list[str]:
+    steps = " → ".join(
+        f"{safe_text(status)} {'≤' if i == 0 else ''}{fmt_full(seen)}"
+        for i, (status, seen) in enumerate(observed)
+    )
+    return [
+        f"  Read       {fmt_full(read_at)} (by sendwatch)",
+        f"  Observed   {steps}",
+        "             (first seen by sendwatch; ≤ already so at its first read)",
+    ]
+
+
 def _pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "–"
 
@@ -70,8 +101,8 @@ def delivery_text(delivery: Delivery, header: str) -> str:
         f"  Message    {safe_text(delivery.message, limit=200) or '—'}",
         f"  Count      {delivery.count if delivery.count is not None else '—'}"
         " (recipients after unsubscribes)",
-        f"  Created    {fmt_full(delivery.create_date)}",
-        f"  Completed  {fmt_full(delivery.complete_date)}",
+        f"  Created    {fmt_full(delivery.create_date)} (API)",
+        f"  Completed  {fmt_full(delivery.complete_date)} (API)",
         f"  Duration   {fmt_duration(delivery.duration)}",
         f"  Seen       {seen} recipients, {delivery.event_count} events",
         f"  Outcomes   {c.delivered} delivered ({_pct(c.delivered, seen)}), "
@@ -155,7 +186,8 @@ async def _status(args: argparse.Namespace, config: Config, profile: Profile, cl
 
         async with SmsClient(profile) as client:
             delivery = await client.fetch(send.kind, send.message_id, send.token_id)
-        return _report(args, profile, delivery)
+        read_at = clock.now()
+        return _report(args, profile, delivery, ((delivery.status, read_at),), read_at)
     interval = args.interval or config.settings.refresh_interval
     config = structs.replace(
         config, settings=structs.replace(config.settings, refresh_interval=interval)
@@ -164,7 +196,8 @@ async def _status(args: argparse.Namespace, config: Config, profile: Profile, cl
         config, profile, send, timeout=args.timeout, clock=clock, verbose=not args.json
     )
     if state.final and state.delivery is not None:
-        return _report(args, profile, state.delivery)
+        read_at = state.fetched_at or clock.now()
+        return _report(args, profile, state.delivery, state.observed, read_at)
     if state.error is not None and _hopeless(state):
         raise state.error
     last = state.delivery.status if state.delivery else "none"
@@ -172,15 +205,24 @@ async def _status(args: argparse.Namespace, config: Config, profile: Profile, cl
     return EXIT_TIMEOUT
 
 
-def _report(args: argparse.Namespace, profile: Profile, delivery: Delivery) -> int:
+def _report(
+    args: argparse.Namespace,
+    profile: Profile,
+    delivery: Delivery,
+    observed: Observed,
+    read_at: datetime,
+) -> int:
     kind = KINDS[args.kind or "contact"]
     if args.json:
         body = {"messageId": args.message_id, "tokenId": args.token_id}
         body |= {"kind": kind, "profile": profile.name}
-        print(json.dumps(body | delivery_json(delivery), indent=2))
+        body |= delivery_json(delivery)
+        body["observedBySendwatch"] = observed_json(observed, read_at)
+        print(json.dumps(body, indent=2))
     else:
         header = f"{args.message_id} / {args.token_id}  ({kind}, profile {profile.name})"
-        print(delivery_text(delivery, safe_text(header)))
+        text = delivery_text(delivery, safe_text(header))
+        print("\n".join([text, *observed_text(observed, read_at)]))
     if delivery.phase is Phase.ERROR:
         return EXIT_ERROR_STATUS
     if args.wait and delivery.phase is not Phase.FINISHED:

@@ -5,7 +5,9 @@ text is data: JSON keeps it exactly (its escapes make it safe to print); CSV wri
 one line with control characters shown as symbols, as the screen does, and never as a
 formula (`neutralise`). The Deliveries resource gives no time per event: the API times
 are the send's createDate and completeDate, and the only time per recipient is when
-sendwatch first saw its outcome. Both kinds are named as such in every column.
+sendwatch first saw its outcome. Both kinds are named as such in every column; a
+first-seen time from sendwatch's first read of the send is flagged (`…_at_first_read`):
+the outcome was already so then, since a moment nobody saw.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from tui.core.mask import mask_number
 from tui.core.store.atomic import StorageError, atomic_write
 from tui.core.store.watchlist import WatchedSend
 from tui.core.text import safe_text
+from tui.core.timefmt import SeenTimes
 
 Format = Literal["csv", "json"]
 FORMATS: Final[tuple[Format, ...]] = ("csv", "json")
@@ -46,6 +49,7 @@ RECIPIENT_COLUMNS: Final = (
     "last_description",
     "event_count",
     "sendwatch_outcome_first_seen_utc",
+    "sendwatch_outcome_at_first_read",
     "api_send_created_utc",
     "api_send_completed_utc",
 )
@@ -94,6 +98,11 @@ def _code_name(recipient: Recipient) -> str:
     return info.name if info is not None else ""
 
 
+def _at_first_read(seen: datetime | None, blind: SeenTimes) -> bool | None:
+    """Was the outcome first seen at a blind read (so only "already so by then")?"""
+    return None if seen is None else blind.bound(seen)
+
+
 def _last(recipient: Recipient) -> TrackingEvent | None:
     return recipient.events[-1] if recipient.events else None
 
@@ -108,12 +117,17 @@ def csv_rows(
     *,
     events: bool = False,
     mask: bool = False,
+    blind: Sequence[datetime] = (),
 ) -> Iterator[list[str]]:
-    """The header, then a row per recipient (or per event, with `events`)."""
+    """The header, then a row per recipient (or per event, with `events`). `blind`: the
+    send's blind reads (`SendState.blind_reads`)."""
     yield [*RECIPIENT_COLUMNS, *(EVENT_COLUMNS if events else ())]
     created, completed = _utc(delivery.create_date), _utc(delivery.complete_date)
+    times = SeenTimes(blind=tuple(blind))
     for r in recipients:
         last = _last(r)
+        seen = since.get(r.mobile_number)
+        at_first = _at_first_read(seen, times)
         row = [
             _cell(_number(r, mask)),
             r.outcome.value,
@@ -123,7 +137,8 @@ def csv_rows(
             _cell(last.message if last else None),
             _cell(last.description if last else None),
             str(len(r.events)),
-            _utc(since.get(r.mobile_number)),
+            _utc(seen),
+            "" if at_first is None else str(at_first).lower(),
             created,
             completed,
         ]
@@ -154,9 +169,10 @@ def _event_json(event: TrackingEvent) -> dict[str, Any]:
 
 
 def _recipient_json(
-    r: Recipient, since: Mapping[str, datetime], events: bool, mask: bool
+    r: Recipient, since: Mapping[str, datetime], events: bool, mask: bool, blind: SeenTimes
 ) -> dict[str, Any]:
     last = _last(r)
+    seen = since.get(r.mobile_number)
     body: dict[str, Any] = {
         "mobileNumber": _number(r, mask),
         "outcome": r.outcome.value,
@@ -166,7 +182,8 @@ def _recipient_json(
         "lastMessage": last.message if last else None,
         "lastDescription": last.description if last else None,
         "eventCount": len(r.events),
-        "sendwatchOutcomeFirstSeen": _utc(since.get(r.mobile_number)) or None,
+        "sendwatchOutcomeFirstSeen": _utc(seen) or None,
+        "sendwatchOutcomeAtFirstRead": _at_first_read(seen, blind),
     }
     if events:
         body["events"] = [_event_json(e) for e in r.events]
@@ -208,13 +225,15 @@ def to_json(
     exported_at: datetime,
     events: bool = False,
     mask: bool = False,
+    blind: Sequence[datetime] = (),
 ) -> str:
+    times = SeenTimes(blind=tuple(blind))
     body = {
         "exportedAt": _utc(exported_at),
         "masked": mask,
         "send": send_json(send, delivery),
         "exported": len(recipients),
-        "recipients": [_recipient_json(r, since, events, mask) for r in recipients],
+        "recipients": [_recipient_json(r, since, events, mask, times) for r in recipients],
     }
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
@@ -233,15 +252,24 @@ def export_bytes(
     events: bool = False,
     mask: bool = False,
     bom: bool = False,
+    blind: Sequence[datetime] = (),
 ) -> bytes:
     """The file's bytes: UTF-8 (a lone surrogate from the server becomes `?`). `bom` starts
     a CSV with a byte-order mark, which Excel needs to read UTF-8 (masks, accents)."""
     if fmt == "json":
         text = to_json(
-            send, delivery, recipients, since, exported_at=exported_at, events=events, mask=mask
+            send,
+            delivery,
+            recipients,
+            since,
+            exported_at=exported_at,
+            events=events,
+            mask=mask,
+            blind=blind,
         )
     else:
-        text = to_csv(csv_rows(delivery, recipients, since, events=events, mask=mask))
+        rows = csv_rows(delivery, recipients, since, events=events, mask=mask, blind=blind)
+        text = to_csv(rows)
         if bom:
             text = "\ufeff" + text
     return text.encode("utf-8", "replace")

@@ -281,9 +281,13 @@ class Refresher:
         if slot.recorded is not None:
             await slot.recorded  # the last read's outcomes are stored before this one's
         observed, remembered = slot.state.observed, None
+        first_read, resumed_at = slot.state.first_read, slot.state.resumed_at
         if slot.remembered is not None:  # the first read: what earlier sessions saw
             remembered, observed = await slot.remembered
             slot.remembered = None
+            if observed:  # an earlier session read it first; this one resumes now
+                first_read, resumed_at = observed[0][1], now
+        first_read = first_read or now
         # Comparing 100,000 recipients is off the event loop, like parsing; a small send
         # is compared inline (a thread hop costs more than the comparison).
         compare = partial(_digest, previous, delivery, slot.state.since, remembered, now)
@@ -306,6 +310,8 @@ class Refresher:
                 in_place=digest.in_place,
                 became_final=final and previous is not None and not previous.phase.final,
                 warning=slot.state.warning,
+                first_read=first_read,
+                resumed_at=resumed_at,
             ),
         )
         unchanged = previous is not None and previous.status == delivery.status

@@ -32,6 +32,12 @@ class SendState:
     in_place: bool = False
     became_final: bool = False
     warning: str | None = None
+    first_read: datetime | None = None
+    """When sendwatch first read this send (an earlier session's read included): what that
+    read showed had happened by then, at a time nobody saw."""
+    resumed_at: datetime | None = None
+    """This session's first read, when an earlier session had read the send: a change made
+    while sendwatch was not running is first seen then."""
 
     @property
     def key(self) -> str:
@@ -41,6 +47,12 @@ class SendState:
     def stale(self) -> bool:
         """Last good data is on screen but the latest fetch failed."""
         return self.error is not None and self.delivery is not None
+
+    @property
+    def blind_reads(self) -> tuple[datetime, ...]:
+        """Reads that followed a time sendwatch was not watching: a thing first seen at one
+        was already so, since some unknown moment before."""
+        return tuple(t for t in (self.first_read, self.resumed_at) if t is not None)
 
     @property
     def final(self) -> bool:

@@ -75,6 +75,12 @@ def ticket_note(state: SendState, *, mask: bool = False) -> str:
             f"{c.delivered:,} delivered · {c.failed:,} failed · {c.pending:,} pending · "
             f"{c.unknown:,} unknown",
         ]
+        if state.first_read is not None:
+            lines.insert(
+                -1,
+                f"- First read by sendwatch: {_utc(state.first_read)} "
+                "(what it showed had already happened by then)",
+            )
     else:
         lines.append("- No data: the send has not been read successfully yet")
     if state.error is not None:

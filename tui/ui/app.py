@@ -39,6 +39,7 @@ from tui.ui.screens.recipient import RecipientScreen
 from tui.ui.services import Services
 from tui.ui.signals import SignalStop
 from tui.ui.terminal_title import TerminalTitle
+from tui.ui.time_labels import zone_word
 from tui.ui.view_model import MonitorModel
 
 log = logging.getLogger("sendwatch.app")
@@ -80,6 +81,14 @@ class SendwatchApp(App[None]):
             show=False,
             tooltip="Mask numbers for screen sharing (1555•••5510), or show them",
             id="app.mask",
+        ),
+        Binding(
+            "t",
+            "toggle_time",
+            "MC time",
+            show=False,
+            tooltip="Every time on screen in Marketing Cloud time (UTC−6), or local",
+            id="app.time",
         ),
     ]
 
@@ -195,6 +204,14 @@ class SendwatchApp(App[None]):
         for screen in self.screen_stack:
             screen.post_message(DisplayChanged())
         self.notify("Numbers masked" if display.masked else "Numbers shown", timeout=2)
+
+    def action_toggle_time(self) -> None:
+        """`t` on every screen: API times as Marketing Cloud wrote them, the rest in UTC−6."""
+        display = self.display_options
+        display.mc_time = not display.mc_time
+        for screen in self.screen_stack:
+            screen.post_message(DisplayChanged())
+        self.notify(f"Times in {zone_word(display.mc_time)}", timeout=2)
 
     # ---- help ------------------------------------------------------------------------
     def help_sections(self) -> list[tuple[str, list[Binding]]]:

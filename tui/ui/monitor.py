@@ -75,14 +75,6 @@ class MonitorScreen(SharingActions):
         Binding("p", "pause", "Pause", tooltip="Pause or resume all polling", id="monitor.pause"),
         Binding("p", "resume", "Resume", tooltip="Resume polling", id="monitor.pause"),
         Binding(
-            "t",
-            "toggle_time",
-            "MC time",
-            show=False,
-            tooltip="Created/completed as Marketing Cloud sent them (UTC−6), or local",
-            id="monitor.time",
-        ),
-        Binding(
             "b",
             "breakdown",
             "Codes",
@@ -141,10 +133,12 @@ class MonitorScreen(SharingActions):
     def compose(self) -> ComposeResult:
         yield Header(icon="≋")
         with Horizontal(id="main"):
+            services = self.services
+            now, display = services.clock.now, services.display
             yield SendList(
-                id="sidebar", now=self.services.clock.now, profiles=self.services.config.profiles
+                id="sidebar", now=now, profiles=services.config.profiles, display=display
             )
-            yield SendDetail(id="detail", now=self.services.clock.now)
+            yield SendDetail(id="detail", now=now, display=display)
             yield Static(EMPTY_HINT, id="empty")
         yield SteadyFooter()
 
@@ -197,6 +191,8 @@ class MonitorScreen(SharingActions):
         mode = "paused" if self.services.refresher.paused else "live"
         if self.services.display.masked:  # so whoever shares the screen knows
             mode += " · masked"
+        if self.services.display.mc_time:  # every time on screen is in UTC−6 (`t`)
+            mode += " · MC time"
         state = self.model.selected_state
         subtitle = f"{state.send.profile} · {mode}" if state is not None else mode
         room = self.app.size.width - len(f"{self.app.title} — {subtitle} · ")
@@ -402,17 +398,15 @@ class MonitorScreen(SharingActions):
 
     @on(DisplayChanged)
     def _on_display_changed(self) -> None:
-        """`m`: the grid redraws its visible rows; the sidebar shows no numbers."""
+        """`m`, `t`: the grid redraws its visible rows, the sidebar and detail their times."""
         self.detail.grid.set_mask(self.services.display.mask)
+        self.send_list.set_entries(self.model.states, self.model.selected_index)
+        self._show_selected()
         self._update_subtitle()
 
     def action_breakdown(self) -> None:
         if self.model.selected_state is not None:
             self.detail.breakdown.reach()
-
-    def action_toggle_time(self) -> None:
-        self.detail.mc_time = not self.detail.mc_time
-        self._show_selected()
 
     @on(RecipientGrid.Selected)
     def _on_recipient(self, message: RecipientGrid.Selected) -> None:
@@ -435,5 +429,6 @@ class MonitorScreen(SharingActions):
             send_key=state.key,
             send_name=state.send.display_name,
             since=state.since,
+            blind=state.blind_reads,
         )
         self.app.push_screen("recipient")

@@ -118,6 +118,7 @@ class SharingActions(Screen[None]):
                 events=request.events,
                 mask=mask,
                 bom=True,
+                blind=state.blind_reads,
             )
             write_export(request.path, data)
         except ExportError as exc:

@@ -19,23 +19,26 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from tui.core.api import codes
-from tui.core.api.codes import Outcome, code_label
+from tui.core.api.codes import Outcome
 from tui.core.api.errors import SendwatchError
 from tui.core.api.model import Recipient
-from tui.core.glyphs import OUTCOME_WORDS
 from tui.core.text import safe_text
-from tui.core.timefmt import fmt_local
+from tui.core.timefmt import SeenTimes
 from tui.ui.display import Display, DisplayChanged
-from tui.ui.screens.recipient_words import event_summary, plural, raw_words, why_line
+from tui.ui.screens.recipient_words import (
+    event_summary,
+    observed_lines,
+    outcome_line,
+    raw_words,
+    why_line,
+)
+from tui.ui.time_labels import seen_times, zone_word
 from tui.ui.widgets.footer import SteadyFooter
 from tui.ui.widgets.message_history import HistoryReader, MessageHistoryView
 
 __all__ = ["RecipientScreen", "event_summary", "why_line"]
 
 MARKER: Final = "▶"
-HISTORY_SHOWN: Final = 5
-"""How many observed changes are listed (the most recent); older ones are counted."""
 
 
 class OutcomeHistory(Protocol):
@@ -140,6 +143,7 @@ class RecipientScreen(Screen[None]):
         send_key: str = "",
         send_name: str = "",
         since: Mapping[str, datetime] | None = None,
+        blind: Sequence[datetime] = (),
         history: OutcomeHistory | None = None,
         message_history: HistoryReader | None = None,
         now: Callable[[], datetime] | None = None,
@@ -157,7 +161,9 @@ class RecipientScreen(Screen[None]):
         """How numbers are drawn: the monitor's own, so `m` here masks there too."""
         self.copier = copy_number
         """How the monitor copies a number (its clipboard route, masking, the modal)."""
-        self.show_recipients(recipients, index, send_key=send_key, send_name=send_name, since=since)
+        self.show_recipients(
+            recipients, index, send_key=send_key, send_name=send_name, since=since, blind=blind
+        )
 
     @property
     def recipient(self) -> Recipient | None:
@@ -171,8 +177,10 @@ class RecipientScreen(Screen[None]):
         send_key: str,
         send_name: str,
         since: Mapping[str, datetime] | None = None,
+        blind: Sequence[datetime] = (),
     ) -> None:
-        """Point the screen at `recipients` of the send `send_key`, on row `index`.
+        """Point the screen at `recipients` of the send `send_key`, on row `index`; `blind`
+        are the send's blind reads (what was first seen at one was already so by then).
 
         Built once and pointed at each new choice, so reopening the drill-down costs no
         compose (Enter stays under 50 ms at 100,000 rows); the send's key is what its
@@ -181,6 +189,7 @@ class RecipientScreen(Screen[None]):
         self.recipients = recipients
         self.index = max(0, min(index, len(recipients) - 1)) if recipients else 0
         self.send_key, self.send_name, self.since = send_key, send_name, since
+        self.blind = tuple(blind)
         if self.is_mounted:
             self.query_one("#rc-send", Static).update(Text(f"send: {safe_text(send_name)}"))
             self._show()
@@ -203,7 +212,7 @@ class RecipientScreen(Screen[None]):
         yield Static(id="rc-detail")
         with Horizontal(id="rc-histories"):
             with Vertical(id="rc-observed"):
-                yield Static(Text("Observed by sendwatch"), classes="rc-title")
+                yield Static(id="rc-observed-title", classes="rc-title")
                 yield Static(id="rc-history")
             yield MessageHistoryView(
                 self.message_history, display=self.display_options, now=self.now, id="rc-mc"
@@ -226,7 +235,13 @@ class RecipientScreen(Screen[None]):
 
     # ------------------------------------------------------------------ content
 
+    def _times(self) -> SeenTimes:
+        return seen_times(self.display_options, self.blind)
+
     def _show(self) -> None:
+        mc = self.display_options.mc_time
+        title = self.query_one("#rc-observed-title", Static)
+        title.update(Text.assemble("Observed by sendwatch", (f" · {zone_word(mc)}", "not bold")))
         recipient = self.recipient
         table = self.query_one("#rc-events", DataTable)
         table.clear()
@@ -246,16 +261,8 @@ class RecipientScreen(Screen[None]):
         outcome = self.query_one("#rc-outcome", Static)
         for o in Outcome:
             outcome.set_class(o is recipient.outcome, f"-{o.value}")
-        label = safe_text(recipient.outcome_label, limit=60)
-        if codes.describe(recipient.outcome_code) is not None:
-            label = f"{recipient.outcome_code} {label}"
-        elif recipient.outcome_code is None:
-            label = f"{label} (the carrier's raw status)"
-        words = f"{OUTCOME_WORDS[recipient.outcome]} · {label}"
         seen = self.since.get(recipient.mobile_number) if self.since else None
-        if seen is not None:
-            words += f" · since {fmt_local(seen, now=self.now())}"
-        outcome.update(Text(words))
+        outcome.update(Text(outcome_line(recipient, seen, self._times(), self.now())))
         self.query_one("#rc-why", Static).update(Text(f"Why: {self._hide(why_line(recipient))}"))
 
         deciding_row = recipient.deciding_index
@@ -338,19 +345,7 @@ class RecipientScreen(Screen[None]):
         if isinstance(seen, str):
             target.update(Text(self._hide(safe_text(seen))))
             return
-        if not seen:
-            target.update(Text("none recorded"))
-            return
-        lines = []
-        if len(seen) > HISTORY_SHOWN:
-            lines.append(f"… {plural(len(seen) - HISTORY_SHOWN, 'earlier change')}")
-            seen = seen[-HISTORY_SHOWN:]
-        now = self.now()
-        lines += [
-            f"{fmt_local(when, now=now)}  {safe_text(code_label(label), limit=60)}"
-            for label, when in seen
-        ]
-        target.update(Text("\n".join(lines)))
+        target.update(Text("\n".join(observed_lines(seen, self._times(), self.now()))))
 
     def _hide(self, text: str) -> str:
         """`text` (already safe) with this recipient's number masked in it, when masked."""

@@ -24,8 +24,8 @@ from textual.widgets import Static
 from tui.core.api.errors import ApiError, SendwatchError
 from tui.core.api.message_history import Direction, HistoryEntry, MessageHistory
 from tui.core.text import safe_text
-from tui.core.timefmt import fmt_local
 from tui.ui.display import Display
+from tui.ui.time_labels import api_time, zone_word
 
 log = logging.getLogger("sendwatch.ui")
 
@@ -56,18 +56,11 @@ def _arrow(entry: HistoryEntry, plain: bool) -> str:
     return f"?  {safe_text(entry.type_raw, limit=8) or 'no type'}"
 
 
-def api_time(date: datetime | None, raw: str | None, *, mc_time: bool, now: datetime) -> str:
-    """An API date as the monitor shows them: local, or as Marketing Cloud wrote it."""
-    if mc_time:
-        return f"{safe_text(raw, limit=32)} MC" if raw else "—"
-    return fmt_local(date, now=now)
-
-
 def callouts(history: MessageHistory, *, mc_time: bool, now: datetime) -> list[str]:
     """'Replied STOP at 19:03:10: opted out' for the most recent keyword replies."""
     lines = []
     for entry in history.keyword_replies[-CALLOUTS_SHOWN:]:
-        when = api_time(entry.date, entry.date_raw, mc_time=mc_time, now=now)
+        when = api_time(entry.date, entry.date_raw, mc=mc_time, now=now)
         lines.append(f"Replied {entry.keyword} at {when}: {entry.reply_kind}")
     return lines
 
@@ -83,7 +76,7 @@ def entry_lines(history: MessageHistory, *, display: Display, now: datetime) -> 
         lines.append(f"… {earlier:,} earlier")
         entries = entries[-ENTRIES_SHOWN:]
     for entry in entries:
-        when = api_time(entry.date, entry.date_raw, mc_time=display.mc_time, now=now)
+        when = api_time(entry.date, entry.date_raw, mc=display.mc_time, now=now)
         # Masked before it is cut, so a cut never leaves a quoted number's digits showing.
         shown = display.number_in(safe_text(entry.message), safe_text(history.mobile_number))
         text = safe_text(shown, limit=200) or "(no text)"
@@ -221,7 +214,7 @@ class MessageHistoryView(Vertical):
         """
         display = self.display_options
         title = Text(TITLE)
-        title.append(" · MC" if display.mc_time else " · local", style="not bold")
+        title.append(f" · API, {zone_word(display.mc_time)}", style="not bold")
         self.query_one("#mh-title", Static).update(title)
         key, note, kind, lines = self.key, "", "", []
         if self.reader is None:

@@ -24,8 +24,9 @@ from textual.strip import Strip
 from tui.core.api.codes import Outcome
 from tui.core.api.model import Recipient
 from tui.core.text import safe_text
+from tui.core.timefmt import SeenTimes
 from tui.ui.display import Mask
-from tui.ui.widgets.grid.cells import OUTCOME_LABELS, OUTCOME_WIDTH, Cells, cells, measure
+from tui.ui.widgets.grid.cells import LOCAL, OUTCOME_LABELS, OUTCOME_WIDTH, Cells, cells, measure
 from tui.ui.widgets.grid.columns import HEADERS, WIDEN_SAMPLE, Columns, sample
 from tui.ui.widgets.grid.lines import STYLE_NAMES, Palette, empty_line, header_line, row_line
 from tui.ui.widgets.grid.rows import FILTER_CYCLE, Codes, Rows, diff
@@ -132,6 +133,7 @@ class RecipientGrid(CursorKeys, ViewKeys, ScrollView, can_focus=True):
         self._strips_width = -1
         self._palette_memo: Palette | None = None
         self._mask: Mask | None = None
+        self._times = LOCAL
 
     # ------------------------------------------------------------------ public API
 
@@ -199,6 +201,17 @@ class RecipientGrid(CursorKeys, ViewKeys, ScrollView, can_focus=True):
         if mask == self._mask:
             return
         self._mask = mask
+        self._strips.clear()
+        self.refresh()
+
+    def set_times(self, times: SeenTimes) -> None:
+        """Draw the Seen column with `times` (its zone, which times are upper bounds):
+        the columns are measured again and the lines on screen repainted."""
+        if times == self._times:
+            return
+        self._times = times
+        self._today = self._clock()
+        self._fit_columns(sample(self._data.shown), fresh=True)
         self._strips.clear()
         self.refresh()
 
@@ -281,7 +294,8 @@ class RecipientGrid(CursorKeys, ViewKeys, ScrollView, can_focus=True):
         and then every drawn line is stale. Three cells are measured, on 640 rows at most."""
         since, today = self._data.since, self._today
         start = Columns(OUTCOME_WIDTH) if fresh else self._columns
-        columns = start.widen(measure(r, since.get(r.mobile_number), today) for r in rows)
+        times = self._times
+        columns = start.widen(measure(r, since.get(r.mobile_number), today, times) for r in rows)
         if columns == self._columns:
             return False
         self._columns = columns
@@ -292,7 +306,7 @@ class RecipientGrid(CursorKeys, ViewKeys, ScrollView, can_focus=True):
     def _cells(self, recipient: Recipient) -> Cells:
         """A row's cell texts (a method, so a test can count the rows whose text is built)."""
         since = self._data.since.get(recipient.mobile_number)
-        return cells(recipient, since, self._today, self._mask)
+        return cells(recipient, since, self._today, self._mask, self._times)
 
     # ------------------------------------------------------------------ rendering
 

@@ -8,7 +8,7 @@ a poll that changes nothing costs nothing on the terminal.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
 from textual import on
 from textual.app import ComposeResult
@@ -18,17 +18,22 @@ from textual.widgets import Static
 
 from tui.core.api.codes import Outcome
 from tui.core.api.errors import SERVER_SAID, remedy_of, server_said
-from tui.core.api.model import PROGRESSION, Delivery, Phase, phase_of
+from tui.core.api.model import Delivery
 from tui.core.breakdown import breakdown_of
 from tui.core.glyphs import OUTCOME_SYMBOL, STALE
 from tui.core.state import SendState
 from tui.core.text import safe_text
-from tui.core.timefmt import fmt_duration, fmt_local
+from tui.core.timefmt import fmt_local, today_in
+from tui.ui.display import Display
+from tui.ui.time_labels import seen_times
 from tui.ui.widgets.code_breakdown import CodeBreakdown
 from tui.ui.widgets.filter_bar import CLEAR_CODES, BarState, FilterBar
 from tui.ui.widgets.recipient_grid import RecipientGrid
 from tui.ui.widgets.search_bar import SearchBar
 from tui.ui.widgets.search_grid import SearchGrid
+from tui.ui.widgets.send_times import step_texts, summary_text
+
+__all__ = ["SendDetail", "counts_text", "problem_text", "step_texts", "summary_text"]
 
 # Styles name theme variables, resolved when drawn: a theme change repaints in its colours.
 # Muted is $foreground-muted: Content draws $text-muted ("auto 60%") as full white.
@@ -45,7 +50,6 @@ OUTCOME_STYLE = {
     Outcome.PENDING: WARNING,  # as the grid has them
     Outcome.UNKNOWN: MUTED,
 }
-CURRENT_MARK = {Phase.FINISHED: ("✓", f"bold {SUCCESS}"), Phase.ERROR: ("✗", f"bold {ERROR}")}
 BAR_GLYPH = {
     Outcome.DELIVERED: "█",
     Outcome.FAILED: "▓",
@@ -55,78 +59,6 @@ BAR_GLYPH = {
 
 Part = str | tuple[str, str]
 """Literal text, or (literal text, style): never markup, so server text stays text."""
-
-
-def _when(delivery_raw: str | None, dt: datetime | None, mc_time: bool, now: datetime) -> str:
-    if mc_time:
-        return f"{safe_text(delivery_raw)} MC" if delivery_raw else "—"
-    return fmt_local(dt, now=now)
-
-
-def summary_text(state: SendState, *, mc_time: bool, now: datetime, interval: float) -> Content:
-    send, delivery = state.send, state.delivery
-    parts: list[Part] = []
-    if delivery is not None:
-        parts.append(safe_text(delivery.message) or "(no message text)")
-    elif state.error is not None:
-        parts.append(("No data: the first read failed (below).", "bold"))
-    else:
-        parts.append(("Waiting for the first read…", MUTED))
-    parts.append("\n")
-    parts.append((f"{send.kind} ", MUTED))
-    parts.append(f"{send.message_id} / {send.token_id}")
-    parts.append((f"  profile {send.profile}", MUTED))
-    if delivery is None:
-        return Content.assemble(*parts)
-    parts.append("\n")
-    zone = "MC time, UTC−6" if mc_time else "local"
-    created = _when(delivery.create_date_raw, delivery.create_date, mc_time, now)
-    parts.append(f"Created {created}")
-    if delivery.complete_date:
-        done = _when(delivery.complete_date_raw, delivery.complete_date, mc_time, now)
-        parts.append(f" · completed {done} · took {fmt_duration(delivery.duration)}")
-    elif delivery.create_date and state.fetched_at:
-        running = fmt_duration(state.fetched_at - delivery.create_date)
-        parts.append(f" · running for {running} at last read")
-    parts.append((f"  ({zone}; t toggles)", MUTED))
-    parts.append("\n")
-    read = fmt_local(state.fetched_at, now=now, seconds=False) if state.fetched_at else "—"
-    if delivery.phase.final:
-        parts.append((f"Final read at {read}; polling stopped (r reads again)", MUTED))
-    else:
-        parts.append((f"Read at {read}; polling every {interval:g}s", MUTED))
-    return Content.assemble(*parts)
-
-
-def step_texts(state: SendState, now: datetime) -> list[Content]:
-    """Four cells: New, Queuing, Started, then Finished or Error."""
-    phase = state.delivery.phase if state.delivery else None
-    steps = list(PROGRESSION)
-    if phase is Phase.ERROR:
-        steps[-1] = Phase.ERROR
-    seen: dict[Phase, datetime] = {}
-    for status, first in state.observed:
-        seen.setdefault(phase_of(status), first)
-    reached = steps.index(phase) if phase in steps else -1
-    cells = []
-    for i, step in enumerate(steps):
-        at = seen.get(step)
-        if step is phase:
-            mark, style = CURRENT_MARK.get(step, ("●", CURRENT))
-        elif i < reached:
-            mark, style = ("✓", SUCCESS) if at else ("–", MUTED)
-        else:
-            mark, style = "○", MUTED
-        parts: list[Part] = [(f"{mark} {step.value}", style), "\n"]
-        if at is None:
-            parts.append(("not seen" if i < reached else "", MUTED))
-        else:
-            parts.append(fmt_local(at, now=now))
-            later = [t for t in seen.values() if t > at]
-            if later and step is not phase:
-                parts.append((f" {fmt_duration(min(later) - at)}", MUTED))
-        cells.append(Content.assemble(*parts))
-    return cells
 
 
 def _base(delivery: Delivery) -> int:
@@ -227,14 +159,18 @@ class ProblemBox(Static, can_focus=True):
 class SendDetail(Vertical):
     """Shows one send; `show()` is cheap to call on every refresher update."""
 
-    def __init__(self, *, now: Callable[[], datetime], id: str | None = None) -> None:
+    def __init__(
+        self, *, now: Callable[[], datetime], display: Display | None = None, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self._now = now
+        self.display_options = display or Display()
+        """How times are shown (`t`): the monitor's own."""
+        self._interval = 0.0
         self._shown: dict[str, tuple[str, tuple[Span, ...]]] = {}
         self._state: SendState | None = None
         self._grid_key: str | None = None
         self._grid_delivery: Delivery | None = None
-        self.mc_time = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="summary")
@@ -245,9 +181,13 @@ class SendDetail(Vertical):
         yield ProblemBox(id="problem")
         yield CodeBreakdown(id="breakdown")  # over the bar and the grid it filters
         yield FilterBar(id="filter-bar")
-        grid = SearchGrid(id="grid", today=lambda: self._now().astimezone().date())
+        grid = SearchGrid(id="grid", today=self._today)
         yield grid
         yield SearchBar(grid, id="search")
+
+    def _today(self) -> date:
+        """Today where the times are shown: the grid's Seen drops the date for today."""
+        return today_in(self._now(), self.display_options.mc_time)
 
     @property
     def grid(self) -> SearchGrid:
@@ -313,12 +253,22 @@ class SendDetail(Vertical):
         if self._state is not None:
             counts = self.query_one("#counts")
             self._put("counts", counts_text(self._state.delivery, counts.size.width or 60))
+            self._put_summary(self._state, self._now())
+
+    def _put_summary(self, state: SendState, now: datetime) -> None:
+        width = self.query_one("#summary").content_region.width or 200
+        mc, interval = self.display_options.mc_time, self._interval
+        self._put(
+            "summary", summary_text(state, mc_time=mc, now=now, interval=interval, width=width)
+        )
 
     def show(self, state: SendState, *, now: datetime, interval: float) -> None:
-        self._state = state
-        self._put("summary", summary_text(state, mc_time=self.mc_time, now=now, interval=interval))
-        for n, cell in enumerate(step_texts(state, now)):
+        self._state, self._interval = state, interval
+        times = seen_times(self.display_options, state.blind_reads)
+        self._put_summary(state, now)
+        for n, cell in enumerate(step_texts(state, now, times)):
             self._put(f"step-{n}", cell)
+        self.grid.set_times(times)
         self._put("counts", counts_text(state.delivery, self.query_one("#counts").size.width or 60))
         self._put("problem", problem_text(state, now))
         delivery = state.delivery

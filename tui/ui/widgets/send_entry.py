@@ -94,9 +94,11 @@ def profile_tag(profile: str) -> Piece:
     return Piece(" " + text, Role.MUTED, whole=True, right=True)
 
 
-def entry_pieces(state: SendState, now: datetime, *, profile: bool = False) -> tuple[Line, Line]:
+def entry_pieces(
+    state: SendState, now: datetime, *, profile: bool = False, mc_time: bool = False
+) -> tuple[Line, Line]:
     """The entry at any width: symbol, name (and the profile tag when `profile`); status
-    word, stale mark, counts, read time."""
+    word, stale mark, counts, when sendwatch last read it (in MC time with `mc_time`)."""
     delivery = state.delivery
     if delivery is None:
         failed = state.error is not None
@@ -122,7 +124,7 @@ def entry_pieces(state: SendState, now: datetime, *, profile: bool = False) -> t
             pending = f" {OUTCOME_SYMBOL[Outcome.PENDING]}{counts.pending:,}"
             second.append(Piece(pending, whole=True))
     if state.error is None and state.fetched_at is not None:
-        read = f" {fmt_local(state.fetched_at, now=now, seconds=False)}"
+        read = f" read {fmt_local(state.fetched_at, now=now, seconds=False, mc=mc_time)}"
         second.append(Piece(read, Role.MUTED, whole=True, optional=True))
     return first, tuple(second)
 
@@ -184,8 +186,8 @@ def fit_line(line: Line, width: int) -> Line:
 
 
 def entry_lines(
-    state: SendState, now: datetime, width: int, *, profile: bool = False
+    state: SendState, now: datetime, width: int, *, profile: bool = False, mc_time: bool = False
 ) -> tuple[Line, Line]:
     """The two lines of a sidebar entry fitted to `width` cells."""
-    first, second = entry_pieces(state, now, profile=profile)
+    first, second = entry_pieces(state, now, profile=profile, mc_time=mc_time)
     return fit_line(first, width), fit_line(second, width)

@@ -26,6 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.core.state import SendState
+from tui.ui.display import Display
 from tui.ui.widgets.navigation import CursorKeys, cursor_bindings
 from tui.ui.widgets.send_entry import Line, Piece, Role, entry_lines, entry_pieces, fit_line, plain
 from tui.ui.widgets.styles import layer_style
@@ -154,12 +155,15 @@ class SendList(CursorKeys, ScrollView, can_focus=True):
         *,
         now: Callable[[], datetime],
         profiles: Collection[str] = (),
+        display: Display | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._now = now
+        self.display_options = display or Display()
+        """How read times are shown (`t`): the monitor's own; `set_entries` redraws."""
         self._profiles = frozenset(profiles)
         self._show_profile = False
         self._entries: list[tuple[Line, Line]] = []
@@ -194,7 +198,7 @@ class SendList(CursorKeys, ScrollView, can_focus=True):
         now = self._now()
         in_use = self._profiles | {state.send.profile for state in states}
         self._show_profile = len(in_use) > 1
-        self._entries = [entry_pieces(state, now, profile=self._show_profile) for state in states]
+        self._entries = [self._pieces(state, now) for state in states]
         self._version += 1
         self._strips.clear()
         count = len(self._entries)
@@ -209,12 +213,16 @@ class SendList(CursorKeys, ScrollView, can_focus=True):
         if not 0 <= index < len(self._entries):
             return False
         old = self._entries[index]
-        new = entry_pieces(state, self._now(), profile=self._show_profile)
+        new = self._pieces(state, self._now())
         self._entries[index] = new  # kept even when unchanged here: a wider sidebar shows more
         if old == new or self._shown(old) == self._shown(new):
             return False
         self._repaint(index)
         return True
+
+    def _pieces(self, state: SendState, now: datetime) -> tuple[Line, Line]:
+        mc = self.display_options.mc_time
+        return entry_pieces(state, now, profile=self._show_profile, mc_time=mc)
 
     def select(self, index: int) -> None:
         """Put the cursor on entry `index` (clamped) and scroll it into view. Posts nothing."""

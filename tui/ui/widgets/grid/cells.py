@@ -19,10 +19,11 @@ from tui.core.api.model import Recipient
 from tui.core.glyphs import OUTCOME_WORDS
 from tui.core.mask import mask_in
 from tui.core.text import safe_text
-from tui.core.timefmt import fmt_short
+from tui.core.timefmt import SeenTimes
 from tui.ui.widgets.grid.carrier import carrier_text
 
 __all__ = [
+    "LOCAL",
     "OUTCOME_LABELS",
     "OUTCOME_WIDTH",
     "Cells",
@@ -39,7 +40,10 @@ OUTCOME_LABELS: Final[Mapping[Outcome, str]] = OUTCOME_WORDS
 OUTCOME_WIDTH: Final = max(cell_len(label) for label in OUTCOME_LABELS.values())
 
 Cells = tuple[str, str, str, str, str, str]
-"""Number, outcome, status code, last carrier message, events, since."""
+"""Number, outcome, status code, last carrier message, events, first seen by sendwatch."""
+
+LOCAL: Final = SeenTimes()
+"""First-seen times in local time, none of them only an upper bound."""
 
 
 def code_text(recipient: Recipient) -> str:
@@ -59,11 +63,13 @@ def cells(
     since: datetime | None,
     today: date,
     mask: Callable[[str], str] | None = None,
+    times: SeenTimes = LOCAL,
 ) -> Cells:
     """The six cell texts of a row, already made safe (the only per-row text work).
 
     With `mask`, the number is drawn masked, in its own cell and wherever the carrier's
-    text quotes it; the recipient keeps the real one (search matches that)."""
+    text quotes it; the recipient keeps the real one (search matches that). `times` says
+    in which zone `since` is shown, and whether it is only "already so by then"."""
     last = recipient.events[-1] if recipient.events else None
     number, carrier = recipient.mobile_number, carrier_text(last)
     if mask is not None:
@@ -74,11 +80,13 @@ def cells(
         safe_text(code_text(recipient)),
         safe_text(carrier),
         str(len(recipient.events)),
-        fmt_short(since, today),
+        times.short(since, today),
     )
 
 
-def measure(recipient: Recipient, since: datetime | None, today: date) -> tuple[int, int, int]:
+def measure(
+    recipient: Recipient, since: datetime | None, today: date, times: SeenTimes = LOCAL
+) -> tuple[int, int, int]:
     """Cell widths of the number, code and since texts: the columns that size to fit.
 
     The real number is measured even while numbers are masked (its mask never needs
@@ -86,7 +94,7 @@ def measure(recipient: Recipient, since: datetime | None, today: date) -> tuple[
     return (
         cell_len(safe_text(recipient.mobile_number)),
         cell_len(safe_text(code_text(recipient))),
-        cell_len(fmt_short(since, today)),
+        cell_len(times.short(since, today)),
     )
 
 

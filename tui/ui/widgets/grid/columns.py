@@ -27,11 +27,12 @@ __all__ = [
     "sample",
 ]
 
-HEADERS: Final = ("Number", "Outcome", "Status code", "Last carrier message", "Events", "Since")
+HEADERS: Final = ("Number", "Outcome", "Status code", "Last carrier message", "Events", "Seen")
+"""`Seen`: when sendwatch first saw the outcome (`≤`: already so at its first read)."""
 NUMBER, OUTCOME, CODE, MESSAGE, EVENTS, SINCE = range(6)
 
 EVENTS_WIDTH: Final = 6
-SINCE_MIN: Final = 5  # the header; values widen it (8 for today, 12 for older)
+SINCE_MIN: Final = 5  # the header and a gap; values widen it (8 today, 9 with ≤, 12 older)
 NUMBER_MIN, NUMBER_MAX = 6, 20
 CODE_MIN, CODE_MAX = 11, 30
 MESSAGE_MIN: Final = 14
