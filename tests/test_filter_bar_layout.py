@@ -29,7 +29,7 @@ def test_wide_chips_name_each_outcome_with_its_count_in_the_f_order() -> None:
 def test_narrow_chips_keep_symbol_and_count_and_never_exceed_what_fits() -> None:
     state = BarState(COUNTS, Outcome.FAILED, frozenset({4503}), Sort(5, True))
     wide = chips(state, 200)
-    assert [c.text.strip() for c in wide][-2:] == ["code 4503 Rejected ×", "sort Since ▼"]
+    assert [c.text.strip() for c in wide][-2:] == ["code 4503 Rejected ×", "sort Seen ▼"]
     medium = texts(state, width_of(wide) - 1)
     assert medium[1] == "✗ failed 10" and medium[-2] == "code 4503 ×", "the name goes first"
     short = chips(state, 60)
@@ -40,7 +40,7 @@ def test_narrow_chips_keep_symbol_and_count_and_never_exceed_what_fits() -> None
         "✓ 106",
         "? 0",
         "code 4503 ×",
-        "Since ▼",
+        "Seen ▼",
     ]
     assert width_of(short) <= 60
 

@@ -72,7 +72,7 @@ def test_header_marks_the_sorted_column_and_empty_line_is_centred() -> None:
     assert plain.split()[:2] == ["Number", "Outcome"] and "▲" not in plain
     assert text_of(header_line(PALETTE, widths, Sort(None, True), 80)) == plain
     by_since = text_of(header_line(PALETTE, widths, Sort(SINCE), 80))
-    assert by_since.rstrip().endswith("Since ▲") and len(by_since) == 80
+    assert by_since.rstrip().endswith("Seen ▲") and len(by_since) == 80
     down = text_of(header_line(PALETTE, widths, Sort(NUMBER, True), 80))
     assert down.split()[:3] == ["Number", "▼", "Outcome"]
     events = text_of(header_line(PALETTE, widths, Sort(EVENTS), 80))

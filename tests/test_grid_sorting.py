@@ -41,7 +41,7 @@ def test_s_steps_through_every_column_then_the_carriers_order() -> None:
 def test_describe_and_active() -> None:
     assert not UNSORTED.active and UNSORTED.describe() == "carrier order"
     assert Sort(None, True).active and Sort(None, True).describe() == "carrier order ▼"
-    assert Sort(SINCE).describe() == "Since ▲" and Sort(EVENTS, True).describe() == "Events ▼"
+    assert Sort(SINCE).describe() == "Seen ▲" and Sort(EVENTS, True).describe() == "Events ▼"
 
 
 def test_the_carriers_order_is_no_order_and_flipped_is_newest_first() -> None:
