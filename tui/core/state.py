@@ -12,6 +12,7 @@ from datetime import datetime
 
 from tui.core.api.errors import SendwatchError
 from tui.core.api.model import Delivery, Recipient
+from tui.core.poll_pace import Pace
 from tui.core.store.watchlist import WatchedSend
 
 
@@ -32,6 +33,8 @@ class SendState:
     in_place: bool = False
     became_final: bool = False
     warning: str | None = None
+    pace: Pace | None = None
+    """The interval after the last read, and why when it is not the configured one."""
 
     @property
     def key(self) -> str:

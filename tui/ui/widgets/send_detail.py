@@ -87,7 +87,8 @@ def summary_text(state: SendState, *, mc_time: bool, now: datetime, interval: fl
     if delivery.phase.final:
         parts.append((f"Final read at {read}; polling stopped (r reads again)", MUTED))
     else:
-        parts.append((f"Read at {read}; polling every {interval:g}s", MUTED))
+        paced = state.pace.note if state.pace else None  # a large send read less often
+        parts.append((f"Read at {read}; {paced or f'polling every {interval:g}s'}", MUTED))
     return Content.assemble(*parts)
 
 
