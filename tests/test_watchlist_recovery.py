@@ -108,6 +108,9 @@ def test_restore_lists_copies_newest_first_and_brings_one_back(
     assert "restored 3 sends" in out and str(replaced) in out
     wl = WatchList(path)
     assert wl.load() == [] and len(wl.sends) == 3
+    assert main(["watchlist", "restore"]) == 0
+    out = capsys.readouterr().out  # the copy just made is newest, even within one second
+    assert " 1  " + replaced.name in out and " 2  " + newer.name in out
 
 
 def test_restore_refuses_a_damaged_copy_and_unknown_names(

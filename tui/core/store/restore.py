@@ -49,6 +49,15 @@ def _order(path: Path, name: str) -> tuple[str, int, str] | None:
     return found["stamp"], int(found["n"] or 0), found["label"]
 
 
+def _newest(found: tuple[tuple[str, int, str], str], folder: Path) -> tuple[str, int, int]:
+    (stamp, n, _), name = found
+    try:
+        made = (folder / name).stat().st_ctime_ns
+    except OSError:
+        made = 0
+    return stamp, made, n
+
+
 def aside_copies(path: Path) -> list[AsideCopy]:
     """Every set-aside copy of the watch list at `path`, newest first."""
     try:
@@ -59,7 +68,10 @@ def aside_copies(path: Path) -> list[AsideCopy]:
         raise storage_error("list the folder of", path, exc) from exc
     found = [(order, name) for name in names if (order := _order(path, name))]
     copies = []
-    for (stamp, _, label), name in sorted(found, reverse=True):
+    # Within one second, the copy made last is newest: its ctime is when it was made
+    # (copy2 gives it the original's mtime).
+    found.sort(key=lambda item: _newest(item, path.parent), reverse=True)
+    for (stamp, _, label), name in found:
         copy = path.with_name(name)
         sends, problems = WatchList(copy).inspect()
         saved = datetime.strptime(stamp, "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
