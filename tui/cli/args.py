@@ -20,6 +20,7 @@ EXIT_CODES = {
     5: "timed out waiting (--wait)",
     6: "add: the send is already watched (nothing was added for it); find: no watched send "
     "has that number",
+    7: "watchlist restore: the copy is damaged too (nothing was restored; fix it first)",
     10: "profiles test: the host name was not found (DNS)",
     11: "profiles test: the connection was refused or timed out (TCP)",
     12: "profiles test: TLS failed (certificate not trusted, or the handshake)",
@@ -120,6 +121,27 @@ def _profiles(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     test.add_argument("name", metavar="NAME", nargs="?", help="one profile (default: all)")
+
+
+def _watchlist(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    watchlist = sub.add_parser(
+        "watchlist",
+        help="the watch list's set-aside copies: `watchlist restore` lists or restores them",
+    )
+    actions = watchlist.add_subparsers(dest="watchlist_command", metavar="ACTION")
+    restore = actions.add_parser(
+        "restore",
+        help="list set-aside copies (newest first), or put FILE back as the watch list",
+        description=(
+            "A damaged watchlist.toml is copied aside (watchlist.toml.corrupt-STAMP) before "
+            "its complete entries are saved again. With no FILE this lists those copies; "
+            "with FILE (a number from the list, a name, or a path) it puts that copy back, "
+            "atomically, and sets the current file aside as watchlist.toml.replaced-STAMP."
+        ),
+        epilog=_exit_codes(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    restore.add_argument("file", metavar="FILE", nargs="?", help="N from the list, or a copy")
 
 
 class Parser(argparse.ArgumentParser):
@@ -230,5 +252,6 @@ def build_parser() -> argparse.ArgumentParser:
     remove.add_argument("which", metavar="N|TOKEN_ID|KEY", help="position from `list`, or an id")
 
     _profiles(sub)
+    _watchlist(sub)
     sub.add_parser("doctor", help="print the paths sendwatch uses and what it sees of the terminal")
     return parser

@@ -20,6 +20,7 @@ COMMANDS = {
     "profiles": "tui.cli.profiles",
     "doctor": "tui.cli.commands",
     "sim": "tui.cli.commands",
+    "watchlist": "tui.cli.watchlist_cmd",
 }
 """Where each headless command lives; imported only when it runs."""
 

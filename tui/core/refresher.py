@@ -10,6 +10,7 @@ while its 50,000 first outcomes are still being stored.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from collections.abc import Callable, Mapping
@@ -23,6 +24,7 @@ from tui.core.api.model import Delivery, SendKind
 from tui.core.api.profile import Profile
 from tui.core.api.retry import CLIENT_RETRIES, RetryPolicy, announced_wait
 from tui.core.clock import Clock, SystemClock
+from tui.core.poll_pace import PollPace, same_read
 from tui.core.state import SendState, changed_numbers, kept_in_place, outcome_key
 from tui.core.store.config import Config
 from tui.core.store.history import History, stored_outcome
@@ -91,6 +93,7 @@ class Refresher:
         client_factory: Callable[[Profile], Fetcher] | None = None,
         clock: Clock | None = None,
         rng: random.Random | None = None,
+        pace: PollPace | None = None,
     ) -> None:
         self._config = config
         self._on_update = on_update
@@ -103,6 +106,10 @@ class Refresher:
         self._clients: dict[str, Fetcher] = {}
         self._profile_pause: dict[str, float] = {}
         self._semaphore = asyncio.Semaphore(max(1, config.settings.max_concurrency))
+        self.pace = pace or PollPace()
+        # Large reads (download and parse) get half the request slots at most, so the
+        # other sends always find one free.
+        self._large_lane = asyncio.Semaphore(max(1, config.settings.max_concurrency // 2))
         self._making_client = asyncio.Lock()
         self._running = False
         self.paused = False
@@ -195,19 +202,19 @@ class Refresher:
                 self._failed(slot, SendwatchError(f"internal error: {exc!r}"[:200]))
 
     async def _poll(self, slot: _Slot, forced: bool) -> None:
-        self.queued += 1
-        try:
-            await self._semaphore.acquire()
-        finally:
-            self.queued -= 1
-        try:
+        async with contextlib.AsyncExitStack() as held:
+            self.queued += 1
+            try:
+                if self.pace.is_large(slot.state.delivery):
+                    await held.enter_async_context(self._large_lane)
+                await held.enter_async_context(self._semaphore)
+            finally:
+                self.queued -= 1
             # Pause or Retry-After may have come while this poll queued for a slot.
             if not (forced or slot.forced or self._is_due(slot)):
                 return
             slot.forced = False
             result = await self._fetch(slot)
-        finally:
-            self._semaphore.release()
         # Outside the semaphore: comparing and storing a read is not a request.
         if isinstance(result, Delivery):
             await self._succeeded(slot, result)
@@ -296,14 +303,16 @@ class Refresher:
         if all(status != delivery.status for status, _ in observed):
             observed = (*observed, (delivery.status, now))
         final = delivery.phase.final
-        slot.due = None if final else self._clock.monotonic() + self.interval
+        same = same_read(previous, delivery, bool(digest.changed))
+        pace = self.pace.after(slot.state.pace, self.interval, delivery, same=same)
+        slot.due = None if final else self._clock.monotonic() + pace.interval
         self._publish(
             slot,
             SendState(
                 send=slot.state.send,
                 delivery=delivery,
                 fetched_at=now,
-                next_poll_at=None if final else now + timedelta(seconds=self.interval),
+                next_poll_at=None if final else now + timedelta(seconds=pace.interval),
                 observed=observed,
                 since=digest.since,
                 changed=digest.changed,
@@ -312,6 +321,7 @@ class Refresher:
                 warning=slot.state.warning,
                 first_read=first_read,
                 resumed_at=resumed_at,
+                pace=pace,
             ),
         )
         unchanged = previous is not None and previous.status == delivery.status

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from tui.core.api.errors import SendwatchError
 from tui.core.api.model import Delivery, Recipient
+from tui.core.poll_pace import Pace
 from tui.core.store.watchlist import WatchedSend
 
 
@@ -38,6 +39,8 @@ class SendState:
     resumed_at: datetime | None = None
     """This session's first read, when an earlier session had read the send: a change made
     while sendwatch was not running is first seen then."""
+    pace: Pace | None = None
+    """The interval after the last read, and why when it is not the configured one."""
 
     @property
     def key(self) -> str:

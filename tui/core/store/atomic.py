@@ -19,7 +19,9 @@ from pathlib import Path
 from tui.core.api.errors import SendwatchError, describe_os_error
 
 LOCK_TIMEOUT = 2.0
-_POLL = 0.05
+_POLL = 0.005
+"""Short: a writer editing in a loop frees the lock for milliseconds between edits, and a
+waiter that looked only every 50 ms missed those gaps until it gave up."""
 
 
 class StorageError(SendwatchError):

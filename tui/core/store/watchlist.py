@@ -7,7 +7,6 @@ A file we cannot fully understand is copied aside first, never emptied or lost.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -29,13 +28,13 @@ from tui.core.store.atomic import (
 )
 from tui.core.store.config import PROFILE_NAME
 from tui.core.store.paths import config_dir
+from tui.core.store.recovery import ENTRY_HEADER, salvage
 from tui.core.store.tomlfile import toml_error_position
 from tui.core.text import echoed
 
 FORMAT_VERSION = 1
 _T = TypeVar("_T")
 _KINDS = ", ".join(kind.value for kind in SendKind)
-_ENTRY_HEADER = re.compile(r"^\s*\[\[\s*sends\s*\]\]")
 
 
 MAX_LABEL = 200  # the one label limit: the add dialog and the label prompt use it too
@@ -145,6 +144,7 @@ class _Disk:
     state: _State
     problems: tuple[str, ...] = ()
     unreadable: bool = False  # nothing could be salvaged from the file
+    recovered: tuple[int, int] | None = None  # (sends kept, sends meant) of a damaged file
 
 
 class WatchList:
@@ -198,14 +198,28 @@ class WatchList:
             raise storage_error("read", self.path, exc) from exc
         try:
             text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return _Disk(_State(), ("it is not UTF-8 text",), unreadable=True)
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            return self._recover(raw.decode("utf-8", "replace"), f"line {line}: not UTF-8 text")
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             line, detail = toml_error_position(exc, text)
-            return _Disk(_State(), (f"line {line}: {detail}",), unreadable=True)
+            return self._recover(text, f"line {line}: {detail}", utf8=True)
         return self._parse(data, text)
+
+    def inspect(self) -> tuple[tuple[WatchedSend, ...], tuple[str, ...]]:
+        """The usable sends and the file's problems, changing nothing (restore checks this)."""
+        disk = self._read_disk()
+        return disk.state.sends, disk.problems
+
+    def _recover(self, text: str, why: str, *, utf8: bool = False) -> _Disk:
+        """A file that does not parse whole: keep each `[[sends]]` entry that does."""
+        found = salvage(text, undecodable=not utf8)
+        disk = self._parse(found.data, text)
+        kept = len(disk.state.sends)
+        problems = (why, *disk.problems)
+        return _Disk(disk.state, problems, unreadable=not kept, recovered=(kept, found.entries))
 
     def _parse(self, data: dict[str, Any], text: str) -> _Disk:
         version = data.get("version", FORMAT_VERSION)
@@ -239,9 +253,16 @@ class WatchList:
             if not quiet:
                 raise
             return [f"{name} has problems ({'; '.join(disk.problems)}) and {exc}"]
-        if disk.unreadable:
+        if disk.recovered and not disk.unreadable:
+            kept, meant = disk.recovered
+            notes = [f"{name}: skipped {problem}" for problem in disk.problems[1:]]
+            notes.append(
+                f"{name} was damaged ({disk.problems[0]}): recovered {kept} of its {meant} "
+                f"sends; the damaged file is saved as {aside} (`sendwatch watchlist restore`)"
+            )
+        elif disk.unreadable:
             found = "; ".join(disk.problems)
-            notes = [f"{name} was corrupt ({found}); a copy is saved as {aside.name}"]
+            notes = [f"{name} was corrupt ({found}); a copy is saved as {aside}"]
         else:
             notes = [f"{name}: skipped {problem}" for problem in disk.problems]
             notes.append(f"the original {name} is saved as {aside.name}")
@@ -364,7 +385,7 @@ class WatchList:
 
 def _parse_entries(entries: list[Any], text: str) -> tuple[list[WatchedSend], list[str]]:
     """Usable sends in order, and one line per entry that had to be skipped."""
-    lines = [n for n, line in enumerate(text.splitlines(), 1) if _ENTRY_HEADER.match(line)]
+    lines = [n for n, line in enumerate(text.splitlines(), 1) if ENTRY_HEADER.match(line)]
     sends: list[WatchedSend] = []
     seen: set[str] = set()
     problems: list[str] = []

@@ -41,6 +41,9 @@ def observed_line(
             f"final read {read}, stopped (r)",
             f"final {read}, stopped",
         )
+    elif state.pace is not None and state.pace.note:  # a large send read less often
+        every = f"every {state.pace.interval:g}s"
+        tails = (f"read {read}, {state.pace.note}", f"read {read}, unchanged: {every}", every)
     else:
         tails = (
             f"read {read}, polling every {interval:g}s",
