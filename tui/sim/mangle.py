@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-BIG_PADDING = 3 * 1024 * 1024
+BIG_PADDING = 2 * 1024 * 1024
 """Bytes of unknown field a "big" reply carries: enough to be parsed off the event loop,
 small enough that a test polling it for minutes stays fast."""
 
