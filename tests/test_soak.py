@@ -1,19 +1,23 @@
 """Soak: the real app under Pilot, against the simulator over HTTP, through every fault kind.
 
-Five sends on two profiles are watched for 36 simulated minutes (2 healthy, then 17 kinds
-of trouble for 2 minutes each) and then until every send has ended; both clocks move
-only when the test moves them, 10 s a step, so the whole run takes seconds of real time.
+Five sends on two profiles are watched through 17 kinds of trouble, 2 simulated minutes
+each (34 in all, after 2 healthy ones), each followed by the wait until every send has
+recovered by itself, then until every send has ended (about 66 simulated minutes). Both
+clocks move only when the test moves them, 10 s a step: the run takes about 20 s.
 
 What it proves, with the figures stated here and in the README's Reliability table:
 - no crash: the app and its refresher run to the end, no error is logged, no traceback;
 - memory bounded: tracemalloc growth from the end of the healthy start to the end of the
-  run stays under `MEMORY_LIMIT` (20 MB; a few MB were measured);
-- requests bounded, per send and per 2-minute fault: a send whose every read fails starts
-  at most `max_polls()` polls (5 at a 10 s interval, 3 under a 60 s Retry-After), each at
-  most 2 Deliveries requests (one quick retry in the client); a read that succeeds costs
-  one request an interval (two when the token was revoked: the 401, then the retry);
-- every send recovers once the faults stop: no error, the simulator's own final status,
-  every recipient it has;
+  run stays under `MEMORY_LIMIT` (10 MB; 1.8 MB measured);
+- requests bounded, per send and per 2-minute fault (12 polls and requests when healthy):
+  a send whose every read fails starts at most `max_polls()` polls, 5 at a 10 s interval
+  (4 under a 30 s Retry-After, 3 under 60 s), each at most 2 Deliveries requests (one
+  quick retry in the client): at most 10, 5 a minute, falling to one per 2.5-5 minutes
+  in a longer outage. A read that succeeds, however odd, costs one request an interval
+  (two when the token was revoked: the 401, then the retry), and a revocation one token
+  request per profile, not per send;
+- every send recovers once its fault stops, within its longest backoff (5 minutes), and
+  ends as the simulator has it: no error, its final status, every recipient;
 - nothing lost: the watch list on disk holds the same sends, in the same order.
 """
 
@@ -100,7 +104,12 @@ TROUBLES = [
         shows=f"retry after {RETRY_AFTER} s",
     ),
     Trouble("429 no Retry-After", forever("http429", retry_after=None), shows="rate limited"),
-    Trouble("503 Retry-After", forever("http503", retry_after=30), asked=30, shows="503"),
+    Trouble(
+        "503 Retry-After",
+        forever("http503", retry_after=30),
+        asked=30,
+        shows="server error (HTTP 503); retry after 30 s",
+    ),
     Trouble("503 no Retry-After", forever("http503", retry_after=None), shows="503"),
     Trouble("malformed JSON", forever("malformed"), shows="invalid JSON"),
     Trouble("HTML page", forever("html"), shows="HTML"),
@@ -299,6 +308,12 @@ async def endure(soak: Soak, pilot: Pilot[None], trouble: Trouble) -> None:
         token = send.token_id
         assert polls[token] <= limit, (trouble.name, send.label, polls[token], limit)
         assert requests[token] <= 2 * polls[token], (trouble.name, send.label, requests[token])
+
+    # One token per profile per revocation (the polls share it), two for a natural expiry,
+    # and the one refresh the token endpoint refused.
+    tokens = sum(1 for r in sim.requests[requests_from:] if "token" in r.path.lower())
+    steps = round(PHASE / INTERVAL)
+    assert tokens <= len(app.config.profiles) * (steps if trouble.revoke else 2) + 1, tokens
 
     soak.disarm(trouble)
     waited = 0.0
