@@ -192,7 +192,7 @@ def instrument() -> None:
 
     for provider in (auth.OAuth2TokenProvider, auth.LegacyTokenProvider):
         patch(provider, "_fetch", "token fetch")
-    patch(refresher_mod, "_default_client", "client build")
+    patch(refresher_mod, "default_client", "client build")
     patch(client_mod.SmsClient, "fetch", "fetch", token_of_fetch)
     patch(client_mod.SmsClient, "_exchange", "transfer + join", result=exchanged)
     patch(client_mod, "parse_delivery_bytes", "parse", body_size)

@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import partial
@@ -98,7 +98,7 @@ class Refresher:
         self._config = config
         self._on_update = on_update
         self._history = history
-        self._client_factory = client_factory or _default_client
+        self._client_factory = client_factory or default_client
         self._clock = clock or SystemClock()
         self._rng = rng or random.Random()
         self.policy = RetryPolicy(base=self.interval, cap=MAX_BACKOFF, jitter=0.5)
@@ -428,9 +428,16 @@ def _digest(
     return _Digest(changed, new_outcomes, kept_in_place(old, delivery.recipients), since)
 
 
-def _default_client(profile: Profile) -> Fetcher:
+def default_client(
+    profile: Profile, *, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+) -> Fetcher:
+    """The client the refresher builds unless told otherwise; `sleep` is the pause between
+    the client's own tries (a test passes one that returns at once, as its clock is fake)."""
     from tui.core.api.client import SmsClient
 
     # Retry-After must pause the whole profile, which only the refresher can do; and its
-    # own backoff replaces the client's retries, so an outage costs one request a poll.
-    return SmsClient(profile, retries=1, policy=replace(CLIENT_RETRIES, max_retry_after=0.0))
+    # own backoff replaces all but one quick retry of the client's (for a glitch such as
+    # a stale kept-alive connection), so an outage costs at most two requests a poll.
+    return SmsClient(
+        profile, retries=1, policy=replace(CLIENT_RETRIES, max_retry_after=0.0), sleep=sleep
+    )

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote
 
 from tui.sim.facts import SendKind
-from tui.sim.faults import Fault, fault_reply
+from tui.sim.faults import REWRITES, Fault, fault_reply
 from tui.sim.replies import Reply, insufficient_scope, not_authorized, not_found
 from tui.sim.world import AUTH_FAULTS, RequestRecord, World, fault_key
 
@@ -136,5 +136,5 @@ def _with_faults(world: World, key: str, answer: Callable[[], Reply]) -> Reply:
     final = next((f for f in fired if f.kind != "latency"), None)
     if final is None:
         return answer()
-    normal = answer() if final.kind in ("malformed", "trickle") else Reply(200)
+    normal = answer() if final.kind in REWRITES else Reply(200)
     return fault_reply(final, normal, world.reference_id())

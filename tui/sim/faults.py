@@ -2,7 +2,8 @@
 
 A `Fault` is armed on one send's Deliveries GET (by token id) or on the token endpoints.
 Faults fire in the order they were injected; "latency" delays and lets the next fault (or
-the normal answer) follow, every other kind replaces the answer. Whether a fault fires is
+the normal answer) follow; "shape", "surrogate", "hostile" and "big" mangle the normal
+answer (mangle.py), "trickle" slows it, every other kind replaces it. Whether a fault fires is
 decided by a `random.Random` seeded from (seed, target), so runs repeat exactly.
 """
 
@@ -12,6 +13,7 @@ import random
 from dataclasses import dataclass, replace
 from typing import Literal, get_args
 
+from tui.sim import mangle
 from tui.sim.replies import Reply, catalogue_error, gateway_error
 
 FaultKind = Literal[
@@ -24,8 +26,16 @@ FaultKind = Literal[
     "drop",
     "unexpected",
     "trickle",
+    "shape",
+    "surrogate",
+    "hostile",
+    "big",
 ]
 FAULT_KINDS: frozenset[str] = frozenset(get_args(FaultKind))
+REWRITES: frozenset[str] = frozenset(
+    {"malformed", "trickle", "shape", "surrogate", "hostile", "big"}
+)
+"""The kinds that change the normal answer rather than replace it: it must be computed."""
 
 MAINTENANCE_PAGE = (
     b"<!DOCTYPE html>\n<html><head><title>Scheduled Maintenance</title></head>"
@@ -105,6 +115,14 @@ def fault_reply(fault: Fault, normal: Reply, ref: str) -> Reply:
     kind = fault.kind
     if kind == "trickle":  # the right answer, at a byte a second: only a deadline ends it
         return replace(normal, trickle=fault.seconds or 1.0)
+    if kind == "shape":  # a 200 of JSON that is not a Deliveries resource
+        return replace(normal, body=mangle.wrong_shape(normal.body, int(ref[:8], 16)))
+    if kind == "surrogate":
+        return replace(normal, body=mangle.with_text(normal.body, mangle.LONE_SURROGATES))
+    if kind == "hostile":
+        return replace(normal, body=mangle.with_text(normal.body, mangle.HOSTILE_TEXT))
+    if kind == "big":
+        return replace(normal, body=mangle.padded(normal.body))
     if kind == "drop":
         return Reply(0, drop=True)
     if kind == "malformed":

@@ -32,6 +32,17 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], world: World) -> None:
         super().__init__(address, _Handler)
         self.world = world
+        self.live: set[socket.socket] = set()
+        """Open client connections, closed on stop: a stopped server answers nothing."""
+        self.live_lock = threading.Lock()
+        self.closed = False
+
+    def close_connections(self) -> None:
+        with self.live_lock:
+            live, self.live, self.closed = self.live, set(), True
+        for conn in live:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
 
     def handle_error(self, request: object, client_address: object) -> None:
         """A client that hung up mid-reply is ordinary (a monitor quits, a read is
@@ -48,6 +59,21 @@ class _Handler(BaseHTTPRequestHandler):
     timeout = 60
     disable_nagle_algorithm = True  # headers and body go out as two writes
     server: _Server
+
+    def setup(self) -> None:
+        super().setup()
+        with self.server.live_lock:
+            closed = self.server.closed
+            if not closed:
+                self.server.live.add(self.connection)
+        if closed:  # accepted just before the stop: hung up on like the rest
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+
+    def finish(self) -> None:
+        with self.server.live_lock:
+            self.server.live.discard(self.connection)
+        super().finish()
 
     def log_message(self, format: str, *args: object) -> None:
         """Silent: the request log lives in `Simulator.requests`."""
@@ -145,6 +171,9 @@ class ServerThread:
         return str(host), int(port)
 
     def stop(self) -> None:
+        """Stop accepting, then close every open connection (keep-alive ones would
+        otherwise go on being served by their handler threads)."""
         self._server.shutdown()
         self._server.server_close()
+        self._server.close_connections()
         self._thread.join(timeout=5)

@@ -58,7 +58,9 @@ class Simulator:
         self._url = f"http://{bound_host}:{bound_port}"
 
     def stop(self) -> None:
-        """Stop serving; idempotent. State (sends, tokens) survives for inspection."""
+        """Stop serving and close every open connection, so the next request is refused as
+        by a server that went down; idempotent. State (sends, tokens) survives, and
+        `start(port=...)` on the same port brings the same server back."""
         if self._server is not None:
             self._server.stop()
             self._server = None
@@ -204,6 +206,10 @@ class Simulator:
     def inject_auth(self, fault: Fault) -> None:
         """Arm a fault on both token endpoints."""
         self._world.inject(AUTH_FAULTS, fault)
+
+    def clear_faults(self) -> None:
+        """Disarm every fault, on every send and route and on auth: the trouble is over."""
+        self._world.clear_faults()
 
     # -- introspection -----------------------------------------------------------------
 

@@ -197,6 +197,10 @@ class World:
                 queue = self._faults[key] = FaultQueue(random.Random(f"{self.seed}:fault:{key}"))
             queue.add(fault)
 
+    def clear_faults(self) -> None:
+        with self.lock:
+            self._faults.clear()
+
     def draw_faults(self, key: str) -> list[Fault]:
         with self.lock:
             queue = self._faults.get(key)

@@ -226,8 +226,9 @@ class ServerError(ApiError):
     ) -> None:
         self.retry_after = retry_after
         ref = f" (reference id {reference_id})" if reference_id else ""
+        wait = f"; retry after {retry_after:g} s" if retry_after is not None else ""
         super().__init__(
-            f"server error (HTTP {status}){ref}",
+            f"server error (HTTP {status}){ref}{wait}",
             status=status,
             messages=messages,
             reference_id=reference_id,
