@@ -136,39 +136,50 @@ async def test_a_500_shows_the_reference_id_the_server_gave(sim: Simulator) -> N
 
 
 @pytest.mark.parametrize(
-    ("kind", "error", "requests"),
-    [("http429", RateLimited, 1), ("http503", ServerError, 2)],
-    ids=["429", "503"],
+    ("kind", "retry_after", "error", "requests", "least_wait"),
+    [
+        ("http429", None, RateLimited, 1, INTERVAL * 0.5),
+        ("http503", None, ServerError, 2, INTERVAL * 0.5),
+        ("http503", 60.0, ServerError, 1, 60.0),
+    ],
+    ids=["429-without", "503-without", "503-with-60s"],
 )
-async def test_throttling_without_retry_after_backs_off_and_keeps_the_data(
-    sim: Simulator, tmp_path: Path, kind: str, error: type[Exception], requests: int
+async def test_throttling_backs_off_and_keeps_the_data(
+    sim: Simulator,
+    tmp_path: Path,
+    kind: str,
+    retry_after: float | None,
+    error: type[RateLimited | ServerError],
+    requests: int,
+    least_wait: float,
 ) -> None:
     """A 429 without a time is not retried inside the read (the poll backs off instead);
-    a 503 without one is retried once, as any 5xx."""
+    a 503 without one is retried once, as any 5xx; a 503 naming a wait holds the next
+    poll for that long."""
     mid = sim.add_message()
     tid = sim.create_send(mid, 5)
     send = watched(mid, tid)
-    meter = Meter()
     states: list[SendState] = []
     r = rig(
         make_config(tmp_path, sim_profile(sim)),
         states.append,
-        client_factory=meter.factory(**REFRESHER_CLIENT),
+        client_factory=Meter().factory(**REFRESHER_CLIENT),
     )
     r.refresher.watch(send)
     async with running(r.refresher):
         good = await r.until(status_is(states, send.key, "New"), "a first good read")
         await settle(r.refresher)
         before = sim.stats.deliveries
-        sim.inject(tid, Fault(kind=kind, times=requests, retry_after=None))  # type: ignore[arg-type]
+        sim.inject(tid, Fault(kind=kind, times=requests, retry_after=retry_after))  # type: ignore[arg-type]
         bad = await r.until(failed(states, send.key), "the throttled read")
         assert sim.stats.deliveries - before == requests
-        assert isinstance(bad.error, error) and bad.error.retry_after is None  # type: ignore[attr-defined]
+        assert isinstance(bad.error, error) and bad.error.retry_after == retry_after
         assert bad.delivery is good.delivery and bad.stale
         assert bad.next_poll_at is not None and bad.error_at is not None
         wait = (bad.next_poll_at - bad.error_at).total_seconds()
-        assert wait >= INTERVAL * 0.5 - 1e-3, "the next poll backs off"
-        await r.until(healed(states, send.key, len(states)), "the next good read")
+        assert wait >= least_wait - 1e-3, "the next poll backs off"
+        await r.until(healed(states, send.key, len(states)), "the next good read", limit=120)
+        assert sim.stats.deliveries - before == requests + 1, "nothing polled in the wait"
 
 
 # --------------------------------------------------------------------------- bodies
