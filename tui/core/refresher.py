@@ -25,15 +25,14 @@ from tui.core.api.profile import Profile
 from tui.core.api.retry import CLIENT_RETRIES, RetryPolicy, announced_wait
 from tui.core.clock import Clock, SystemClock
 from tui.core.poll_pace import PollPace, same_read
-from tui.core.state import SendState, changed_numbers, kept_in_place, outcome_key
+from tui.core.read_digest import INLINE_DIGEST_RECIPIENTS, Remembered, digest_read
+from tui.core.state import SendState, outcome_key
 from tui.core.store.config import Config
-from tui.core.store.history import History, stored_outcome
+from tui.core.store.history import History
 from tui.core.store.watchlist import WatchedSend
 
 log = logging.getLogger("sendwatch.refresher")
 
-INLINE_DIGEST_RECIPIENTS = 5_000
-"""Up to this many recipients, two reads are compared on the event loop."""
 MAX_BACKOFF = 300.0
 """Longest wait between two reads of a send, whatever a server or config asks for."""
 
@@ -51,20 +50,6 @@ class Fetcher(Protocol):
     ) -> Delivery: ...
 
     async def aclose(self) -> None: ...
-
-
-Remembered = dict[str, tuple[str, datetime]]
-"""Number → (stored outcome, first seen), as the history had it when the send was watched."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Digest:
-    """What a read changed, worked out off the event loop."""
-
-    changed: frozenset[str]
-    new_outcomes: frozenset[str]
-    in_place: bool
-    since: dict[str, datetime]
 
 
 @dataclass
@@ -297,7 +282,7 @@ class Refresher:
         first_read = first_read or now
         # Comparing 100,000 recipients is off the event loop, like parsing; a small send
         # is compared inline (a thread hop costs more than the comparison).
-        compare = partial(_digest, previous, delivery, slot.state.since, remembered, now)
+        compare = partial(digest_read, previous, delivery, slot.state.since, remembered, now)
         big = len(delivery.recipients) > INLINE_DIGEST_RECIPIENTS
         digest = await asyncio.to_thread(compare) if big else compare()
         if all(status != delivery.status for status, _ in observed):
@@ -403,29 +388,6 @@ class Refresher:
 
 _NO_NEWS: Mapping[str, Any] = {"changed": frozenset(), "became_final": False}
 """A republished state carries no news: nothing changed, nothing just finished."""
-
-
-def _digest(
-    previous: Delivery | None,
-    delivery: Delivery,
-    since: Mapping[str, datetime],
-    remembered: Remembered | None,
-    now: datetime,
-) -> _Digest:
-    """Which rows and outcomes changed, and since when each number has its outcome."""
-    changed, new_outcomes = changed_numbers(previous, delivery)
-    old = previous.recipients if previous is not None else None
-    since = dict(since)
-    if remembered is not None:  # an outcome an earlier session saw keeps its time
-        for r in delivery.recipients:
-            number = r.mobile_number
-            known = remembered.get(number)
-            seen = known is not None and known[0] == stored_outcome(outcome_key(r))
-            since[number] = known[1] if known is not None and seen else now
-    else:
-        for number in new_outcomes:
-            since[number] = now
-    return _Digest(changed, new_outcomes, kept_in_place(old, delivery.recipients), since)
 
 
 def default_client(
