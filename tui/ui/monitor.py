@@ -83,6 +83,15 @@ class MonitorScreen(SharingActions):
             id="monitor.time",
         ),
         Binding(
+            "backslash",
+            "toggle_sidebar",
+            "Sidebar",
+            show=False,
+            key_display="\\",
+            tooltip="Hide the sidebar (the detail pane takes the width), or show it",
+            id="monitor.sidebar",
+        ),
+        Binding(
             "x",
             "export",
             "Export",
@@ -397,6 +406,16 @@ class MonitorScreen(SharingActions):
         """`m`: the grid redraws its visible rows; the sidebar shows no numbers."""
         self.detail.grid.set_mask(self.services.display.mask)
         self._update_subtitle()
+
+    def action_toggle_sidebar(self) -> None:
+        """Small terminals: the grid gets the sidebar's columns; the cursor stays put."""
+        sidebar = self.send_list
+        had_focus = self.focused in (sidebar, None)
+        sidebar.display = not sidebar.display
+        if not sidebar.display and had_focus:
+            self.detail.grid.focus()
+        elif sidebar.display and self.focused is None:
+            sidebar.focus()
 
     def action_toggle_time(self) -> None:
         self.detail.mc_time = not self.detail.mc_time

@@ -17,7 +17,7 @@ from textual.widgets import Static
 from tui.core.api.codes import Outcome
 from tui.core.api.errors import SERVER_SAID, remedy_of, server_said
 from tui.core.api.model import PROGRESSION, Delivery, Phase, phase_of
-from tui.core.glyphs import OUTCOME_SYMBOL, STALE
+from tui.core.glyphs import GLYPH, OUTCOME_SYMBOL, PHASE_SYMBOL
 from tui.core.state import SendState
 from tui.core.text import safe_text
 from tui.core.timefmt import fmt_duration, fmt_local
@@ -39,13 +39,9 @@ OUTCOME_STYLE = {
     Outcome.PENDING: WARNING,  # as the grid has them
     Outcome.UNKNOWN: MUTED,
 }
-CURRENT_MARK = {Phase.FINISHED: ("✓", f"bold {SUCCESS}"), Phase.ERROR: ("✗", f"bold {ERROR}")}
-BAR_GLYPH = {
-    Outcome.DELIVERED: "█",
-    Outcome.FAILED: "▓",
-    Outcome.PENDING: "▒",
-    Outcome.UNKNOWN: "░",
-}
+CURRENT_STYLE = {Phase.FINISHED: f"bold {SUCCESS}", Phase.ERROR: f"bold {ERROR}"}
+BAR_GLYPH = {outcome: f"bar-{outcome.value}" for outcome in Outcome}
+"""Names in `GLYPH` (Unicode blocks, or ASCII under `--plain`)."""
 
 Part = str | tuple[str, str]
 """Literal text, or (literal text, style): never markup, so server text stays text."""
@@ -76,13 +72,13 @@ def summary_text(state: SendState, *, mc_time: bool, now: datetime, interval: fl
     zone = "MC time, UTC−6" if mc_time else "local"
     created = _when(delivery.create_date_raw, delivery.create_date, mc_time, now)
     parts.append(f"Created {created}")
+    parts.append((f" ({zone}; t toggles)", MUTED))  # first: a long line cuts its end
     if delivery.complete_date:
         done = _when(delivery.complete_date_raw, delivery.complete_date, mc_time, now)
         parts.append(f" · completed {done} · took {fmt_duration(delivery.duration)}")
     elif delivery.create_date and state.fetched_at:
         running = fmt_duration(state.fetched_at - delivery.create_date)
         parts.append(f" · running for {running} at last read")
-    parts.append((f"  ({zone}; t toggles)", MUTED))
     parts.append("\n")
     read = fmt_local(state.fetched_at, now=now, seconds=False) if state.fetched_at else "—"
     if delivery.phase.final:
@@ -106,11 +102,12 @@ def step_texts(state: SendState, now: datetime) -> list[Content]:
     for i, step in enumerate(steps):
         at = seen.get(step)
         if step is phase:
-            mark, style = CURRENT_MARK.get(step, ("●", CURRENT))
+            style = CURRENT_STYLE.get(step, CURRENT)
+            mark = PHASE_SYMBOL[step] if step in CURRENT_STYLE else GLYPH["current"]
         elif i < reached:
-            mark, style = ("✓", SUCCESS) if at else ("–", MUTED)
+            mark, style = (GLYPH["done"], SUCCESS) if at else (GLYPH["skipped"], MUTED)
         else:
-            mark, style = "○", MUTED
+            mark, style = GLYPH["todo"], MUTED
         parts: list[Part] = [(f"{mark} {step.value}", style), "\n"]
         if at is None:
             parts.append(("not seen" if i < reached else "", MUTED))
@@ -160,8 +157,8 @@ def counts_text(delivery: Delivery | None, width: int) -> Content:
         for outcome in Outcome:
             cells = min(round(bar_width * delivery.counts.of(outcome) / base), bar_width - used)
             used += cells
-            parts.append((BAR_GLYPH[outcome] * cells, OUTCOME_STYLE[outcome]))
-    parts.append(("·" * (bar_width - used), MUTED))
+            parts.append((GLYPH[BAR_GLYPH[outcome]] * cells, OUTCOME_STYLE[outcome]))
+    parts.append((GLYPH["bar-empty"] * (bar_width - used), MUTED))
     parts.append((totals, "bold"))
     return Content("\n").join([line, Content.assemble(*parts)])
 
@@ -172,14 +169,14 @@ def problem_text(state: SendState, now: datetime) -> Content:
     remedy = remedy_of(state.error) if state.error is not None else None
     if state.error is not None and remedy is not None:
         # Reading again cannot help: say what to do, and that the profile is the cause.
-        parts.append((f"{STALE} Cannot read this send: ", "bold"))
+        parts.append((f"{GLYPH['stale']} Cannot read this send: ", "bold"))
         parts.append(safe_text(str(state.error), limit=300))
         parts.append(f"\nTo fix: {safe_text(remedy, limit=300)}.")
         profile = safe_text(state.send.profile)
         parts.append((f" (Every send of profile {profile} needs it.)", MUTED))
     elif state.error is not None:
         failed_at = fmt_local(state.error_at, now=now)
-        parts.append((f"{STALE} Fetch failed at {failed_at}: ", "bold"))
+        parts.append((f"{GLYPH['stale']} Fetch failed at {failed_at}: ", "bold"))
         parts.append(safe_text(str(state.error), limit=300))
         if said := server_said(state.error):  # word for word, to quote in a ticket
             parts += [(f"\n{SERVER_SAID} ", MUTED), said]
@@ -195,7 +192,7 @@ def problem_text(state: SendState, now: datetime) -> Content:
     if state.warning:
         if parts:
             parts.append("\n")
-        parts.append((f"{STALE} {safe_text(state.warning, limit=200)}", WARNING))
+        parts.append((f"{GLYPH['stale']} {safe_text(state.warning, limit=200)}", WARNING))
     return Content.assemble(*parts)
 
 
