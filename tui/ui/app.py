@@ -113,6 +113,7 @@ class SendwatchApp(App[None]):
         use_ascii(plain)  # process-wide, like the terminal it is for
         if plain:
             self.animation_level = "none"
+            self.add_class("-plain")  # ASCII borders (styles/sendwatch.tcss)
         self.themes = ThemeMemory(self, ui_state)
         self.copies = Clipboard(config.settings.clipboard)
         """Where copies go; the driver this app builds hands it the terminal."""

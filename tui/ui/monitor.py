@@ -18,6 +18,7 @@ from textual.timer import Timer
 from textual.widgets import Header, Static
 
 from tui.core.api.errors import remedy_of
+from tui.core.glyphs import GLYPH
 from tui.core.history_reads import MessageHistoryReads
 from tui.core.state import SendState
 from tui.core.store.profile_choice import last_used_profile
@@ -140,7 +141,7 @@ class MonitorScreen(SharingActions):
 
     # ---- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Header(icon="≋")
+        yield Header(icon=GLYPH["icon"])
         with Horizontal(id="main"):
             yield SendList(
                 id="sidebar", now=self.services.clock.now, profiles=self.services.config.profiles
