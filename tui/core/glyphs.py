@@ -54,6 +54,7 @@ _NAMED_UNICODE: Final = {
     "bar-pending": "▒",
     "bar-unknown": "░",
     "bar-empty": "·",
+    "separator": "·",
     "icon": "≋",
 }
 _NAMED_ASCII: Final = {
@@ -70,6 +71,7 @@ _NAMED_ASCII: Final = {
     "bar-pending": "=",
     "bar-unknown": "-",
     "bar-empty": ".",
+    "separator": "|",
     "icon": "~",
 }
 

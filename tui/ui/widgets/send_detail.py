@@ -134,7 +134,7 @@ def _outcomes_line(delivery: Delivery, percentages: bool) -> Content:
             continue
         pct = f" {100 * n / base:.0f}%" if percentages and base and n else ""
         if parts:
-            parts.append(" · ")
+            parts.append(f" {GLYPH['separator']} ")
         label = f"{OUTCOME_SYMBOL[outcome]} {n:,} {outcome.value}{pct}"
         parts.append((label, OUTCOME_STYLE[outcome]))
     return Content.assemble(*parts)
