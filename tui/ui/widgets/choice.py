@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.content import Content
-from textual.widgets import RadioButton
+from textual.widgets import RadioButton, RadioSet
 
 from tui.core.glyphs import is_ascii
 
@@ -38,7 +38,8 @@ class ChoiceButton(RadioButton):
         the label component is dropped from its visual style)."""
         content = super().render()
         parent = self.parent
-        if self.app.no_color and self.has_class("-selected") and parent and parent.has_focus:
+        focused = isinstance(parent, RadioSet) and parent.has_focus
+        if self.app.no_color and self.has_class("-selected") and focused:
             return content.stylize("reverse")
         return content
 
