@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from textual.app import App, ComposeResult
-from textual.widgets import RadioSet
+from textual.widgets import Input, RadioSet
 
 from tests import test_app
 from tests.test_app import Env, has_data, running, text_of, until
@@ -22,6 +22,7 @@ from tui.core.state import SendState
 from tui.core.store.ui_state import load_ui_state, save_theme, ui_state_path
 from tui.core.store.watchlist import WatchedSend
 from tui.ui.app import SendwatchApp, css_path
+from tui.ui.screens.add_send import AddSendScreen
 from tui.ui.widgets.choice import ChoiceButton
 from tui.ui.widgets.send_detail import summary_text
 from tui.ui.widgets.send_entry import entry_pieces, plain
@@ -173,6 +174,10 @@ async def test_plain_draws_ascii_and_turns_animation_off(env: Env) -> None:
         assert drawn.startswith(">"), "the cursor marker"
         assert text_of(app, "#counts").isascii()
         assert app.has_class("-plain")
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, AddSendScreen), "the add dialog")
+        fields = list(app.screen.query(Input))
+        assert fields and not any(field.cursor_blink for field in fields), "no blinking"
 
 
 # --------------------------------------------------------------------------- NO_COLOR
