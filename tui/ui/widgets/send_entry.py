@@ -52,10 +52,11 @@ class Piece(NamedTuple):
     """A run of text in one role.
 
     `whole` pieces (counts, the stale mark, the read time) are shown whole or not at
-    all: a count cut to "✓1,2…" would read as a different number. `optional` pieces are
-    the first left out when a line is too long. `right` pieces (the profile tag) are
-    drawn at the right edge, the rest fitted into what is left, so a long label is cut
-    before the tag is; they go only when the line is too narrow for both.
+    all: a count cut to "✓1,2…" would read as a different number. `optional` pieces (the
+    read time, then the status word) are the first left out when a line is too long, the
+    rightmost first. `right` pieces (the profile tag) are drawn at the right edge, the
+    rest fitted into what is left, so a long label is cut before the tag is; they go only
+    when the line is too narrow for both.
     """
 
     text: str
@@ -114,7 +115,8 @@ def entry_pieces(state: SendState, now: datetime, *, profile: bool = False) -> t
     )
     if profile:
         first = (*first, profile_tag(state.send.profile))
-    second = [Piece(f"  {word}", role)]
+    # The word goes before a count does: line 1's symbol still tells the status.
+    second = [Piece(" "), Piece(f" {word}", role, optional=delivery is not None)]
     if state.error is not None:  # before the counts, so a narrow sidebar never cuts it
         mark = f" {GLYPH['stale']} stale" if delivery else " (see details)"
         second.append(Piece(mark, Role.STALE, whole=True))
@@ -166,9 +168,12 @@ def fit_line(line: Line, width: int) -> Line:
         return (*fitted, Piece(" " * gap), *tail) if gap else (*fitted, *tail)
     if cell_len(plain(line)) <= width:
         return line
-    kept = tuple(piece for piece in line if not piece.optional)
-    if cell_len(plain(kept)) <= width:
-        return kept
+    kept = line
+    for n in reversed(range(len(line))):
+        if line[n].optional:
+            kept = (*kept[:n], *kept[n + 1 :])
+            if cell_len(plain(kept)) <= width:
+                return kept
     out: list[Piece] = []
     used = 0
     for piece in kept:
