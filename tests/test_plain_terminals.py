@@ -23,7 +23,7 @@ from tui.core.store.ui_state import load_ui_state, save_theme, ui_state_path
 from tui.core.store.watchlist import WatchedSend
 from tui.ui.app import SendwatchApp, css_path
 from tui.ui.screens.add_send import AddSendScreen
-from tui.ui.widgets.choice import ChoiceButton
+from tui.ui.widgets.choice import ChoiceButton, TickBox
 from tui.ui.widgets.send_detail import summary_text
 from tui.ui.widgets.send_entry import entry_pieces, plain
 from tui.ui.widgets.send_list import SendList
@@ -188,6 +188,7 @@ class KindApp(App[None]):
         with RadioSet():
             yield ChoiceButton("MessageContact", value=True)
             yield ChoiceButton("MessageList")
+        yield TickBox("Include every raw event")
 
 
 @pytest.mark.parametrize("ascii_set", [False, True])
@@ -208,6 +209,14 @@ async def test_the_two_kind_buttons_differ_without_colour(
         reversed_ = [span for span in on.render().spans if "reverse" in str(span.style)]
         assert reversed_, "the focused choice is reversed"
         assert not [span for span in off.render().spans if "reverse" in str(span.style)]
+        box = app.query_one(TickBox)
+        unticked = box.render().plain
+        box.toggle()
+        await pilot.pause()
+        ticked = box.render().plain
+        assert unticked != ticked
+        assert ("[ ]" if ascii_set else "▐ ▌") in unticked
+        assert ("[x]" if ascii_set else "▐X▌") in ticked
 
 
 # --------------------------------------------------------------------------- themes
