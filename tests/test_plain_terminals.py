@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from tests import test_app
 from tests.test_app import Env, has_data, running, text_of, until
 from tui.cli.args import build_parser
 from tui.cli.launch import with_flags
+from tui.core.api.errors import SendwatchError
 from tui.core.api.parse import parse_delivery
 from tui.core.glyphs import GLYPH, is_ascii, use_ascii
 from tui.core.state import SendState
@@ -26,7 +28,7 @@ from tui.ui.screens.add_send import AddSendScreen
 from tui.ui.widgets.choice import ChoiceButton, TickBox
 from tui.ui.widgets.send_detail import summary_text
 from tui.ui.widgets.send_entry import entry_pieces, plain
-from tui.ui.widgets.send_list import SendList
+from tui.ui.widgets.send_list import STALE_ROOM, SendList
 
 pytestmark = pytest.mark.usefixtures("utc")
 env = test_app.env
@@ -85,8 +87,14 @@ async def test_the_sidebar_is_only_as_wide_as_its_entries_need() -> None:
         sidebar.set_entries([big_state("Short", 3, 0, 0)], 0)
         await pilot.pause()
         narrow = sidebar.outer_size.width
-        need = max(len(plain(line)) for line in entry_pieces(big_state("Short", 3, 0, 0), NOW))
-        assert narrow == max(20, need + 2 + 1), "text, marker, blank and the border"
+        first, second = entry_pieces(big_state("Short", 3, 0, 0), NOW)
+        need = max(len(plain(first)), len(plain(second)) + STALE_ROOM)
+        assert narrow == max(20, need + 2 + 1), "text, room to go stale, marker, blank, border"
+        failing = replace(big_state("Short", 3, 0, 0), error=SendwatchError("HTTP 500"))
+        sidebar.update_entry(0, failing)
+        await pilot.pause()
+        assert "⚠ stale" in sidebar.entry_plain(0)
+        assert sidebar.outer_size.width == narrow, "a failing read moves nothing"
         sidebar.update_entry(0, big_state("Short", 1234, 10, 5))
         await pilot.pause()
         assert sidebar.outer_size.width > narrow, "a count that grew widens it"

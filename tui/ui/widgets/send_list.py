@@ -37,6 +37,8 @@ __all__ = ["Line", "Piece", "Role", "SendList", "entry_lines"]
 MARKER: Final = "▌"
 """Drawn left of the cursor entry: it stays visible without colour (NO_COLOR, 16 colours);
 `GLYPH["marker"]` (">" under `--plain`) is what is drawn."""
+STALE_ROOM: Final = len(" ⚠ stale")
+"""Kept free on every entry's second line for the mark a failing read adds."""
 GUTTER: Final = 2
 """Cells of an entry that are not text: the marker column and a blank one at the right."""
 
@@ -219,7 +221,8 @@ class SendList(CursorKeys, ScrollView, can_focus=True):
         old = self._entries[index]
         new = entry_pieces(state, self._now(), profile=self._show_profile)
         self._entries[index] = new  # kept even when unchanged here: a wider sidebar shows more
-        need, self._needs[index] = max(self._needs), _need(new)
+        # Never narrower until the next rebuild: a poll must not make the panes jump.
+        need, self._needs[index] = max(self._needs), max(self._needs[index], _need(new))
         if max(self._needs) != need:
             self.refresh(layout=True)  # a count grew a digit: widen (within max-width)
         if old == new or self._shown(old) == self._shown(new):
@@ -392,5 +395,8 @@ class SendList(CursorKeys, ScrollView, can_focus=True):
 
 
 def _need(entry: tuple[Line, Line]) -> int:
-    """Cells an entry's two lines take with every piece shown whole."""
-    return max(cell_len(plain(line)) for line in entry)
+    """Cells an entry's two lines take with every piece shown whole, and room for the
+    stale mark: a read that fails does not move the detail pane (nor redraw its bar)."""
+    first, second = entry
+    stale = 0 if any(piece.role is Role.STALE for piece in second) else STALE_ROOM
+    return max(cell_len(plain(first)), cell_len(plain(second)) + stale)
