@@ -623,6 +623,7 @@ async def test_a_failing_send_keeps_its_last_data_marked_stale(env: Env) -> None
     app = env.app()
     async with running(app, WIDE) as pilot:
         await until(pilot, lambda: all_have_data(app), "every first read")
+        await pilot.pause()  # the sidebar widens to the counts: the bar is redrawn to fit
         counts = text_of(app, "#counts")
         rows = app.monitor.detail.grid.row_count
         assert rows > 0 and "seen of 40" in counts

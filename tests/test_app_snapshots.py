@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from tests.snapshot_apps.monitor_app import SCENES, Scene, build_scene, run_before
+from tui.core.glyphs import use_ascii
 
 SMALL = (80, 24)
 LARGE = (120, 40)
@@ -31,7 +32,9 @@ def scene_for(tmp_path: Path) -> Iterator[Any]:
         workdir = tmp_path / name
         workdir.mkdir()
         spec = SCENES[name]
-        scene = build_scene(workdir, selected=spec.selected, profiles=spec.profiles)
+        scene = build_scene(
+            workdir, selected=spec.selected, profiles=spec.profiles, plain=spec.plain
+        )
         scenes.append(scene)
         return scene
 
@@ -127,3 +130,24 @@ def test_two_profiles(snap_compare: Any, scene_for: Any, size: tuple[int, int]) 
 def test_grid_search(snap_compare: Any, scene_for: Any) -> None:
     """`/` with matches: the search line and its count, the matched digits lit."""
     assert shoot(snap_compare, scene_for, "search", SMALL)
+
+
+@pytest.fixture
+def ascii_after() -> Iterator[None]:
+    """`--plain` picks the process-wide glyph set: the next test gets Unicode again."""
+    yield
+    use_ascii(False)
+
+
+@pytest.mark.usefixtures("ascii_after")
+@pytest.mark.parametrize("name", ["plain", "plain-add"])
+def test_plain(snap_compare: Any, scene_for: Any, name: str) -> None:
+    """`--plain` at 80×24: ASCII symbols, bars, borders, cursor marker and Kind buttons."""
+    assert shoot(snap_compare, scene_for, name, SMALL)
+
+
+def test_no_color(snap_compare: Any, scene_for: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """NO_COLOR at 80×24 (Textual reads it when the app is built): greys only, and the
+    selected sidebar entry reversed, so it stays plain to see."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert shoot(snap_compare, scene_for, "nocolor", SMALL)

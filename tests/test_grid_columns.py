@@ -47,12 +47,31 @@ def test_number_and_code_widen_within_their_caps_and_never_shrink() -> None:
     assert (FRESH.number, FRESH.code, FRESH.since) == (6, 11, 5), "headers set the minimum"
 
 
-def test_a_wide_grid_gives_code_its_width_and_message_the_rest() -> None:
-    widths = MEASURED.widths(120)
+def test_a_very_wide_grid_gives_code_its_width_and_message_the_rest() -> None:
+    widths = MEASURED.widths(200)
     assert widths[NUMBER] == 11 and widths[CODE] == 30 and widths[SINCE] == 8
     assert widths[EVENTS] == 6
-    assert widths[MESSAGE] == 120 - MEASURED.needed() + 14 - (30 - 11), "code grows first"
-    assert line_length(widths) == 120
+    assert widths[MESSAGE] == 200 - MEASURED.needed() + 14 - (30 - 11)
+    assert widths[MESSAGE] >= 40
+    assert line_length(widths) == 200
+
+
+@pytest.mark.parametrize("total", [86, 100, 120])
+def test_spare_width_goes_to_the_carrier_message_before_a_long_code_name(total: int) -> None:
+    """At 120 columns the grid is ~86 wide: the message was cut at 14 cells while the code
+    column took all 30 for "4505 FailedDueToInvalidDestin…"."""
+    widths = MEASURED.widths(total)
+    assert widths[MESSAGE] > 14
+    assert widths[CODE] >= 16, '"4000 Delivered" stays whole'
+    assert widths[MESSAGE] >= min(40, total - MEASURED.needed() + 14 - (16 - 11))
+    assert line_length(widths) == total
+
+
+def test_a_short_code_column_leaves_everything_else_to_the_message() -> None:
+    short = FRESH.widen([(11, 14, 8)])
+    widths = short.widths(120)
+    assert widths[CODE] == 14
+    assert widths[MESSAGE] == 120 - short.needed() + 14 - (14 - 11)
 
 
 def test_a_narrow_grid_drops_the_message_then_the_events() -> None:

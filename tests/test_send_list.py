@@ -94,7 +94,7 @@ def test_an_entry_tells_status_by_symbol_and_word_with_a_role_per_piece() -> Non
     assert plain(first) == "◑ send 1"
     assert plain(second) == "  Started ✓7 ✗0 read 12:00"  # pending counts only what was seen
     roles = {piece.text: piece.role for piece in (*first, *second)}
-    assert roles["◑ "] is roles["  Started"] is Role.ACTIVE
+    assert roles["◑ "] is roles[" Started"] is Role.ACTIVE
     assert roles["send 1"] is Role.NAME
     assert (roles[" ✓7"], roles[" ✗0"], roles[" read 12:00"]) == (
         Role.DELIVERED,
@@ -113,9 +113,11 @@ def test_labels_and_statuses_are_literal_text() -> None:
 
 
 def test_the_stale_mark_comes_before_the_counts_and_survives_a_narrow_sidebar() -> None:
-    second = entry_lines(big(error=True), NOW, 23)[1]  # the sidebar's text at 80x24
-    assert plain(second).startswith("  Started ⚠ stale")
+    second = entry_lines(big(error=True), NOW, 23)[1]  # a narrow sidebar's text
+    assert plain(second).startswith("  ⚠ stale ✓1,234"), "the word goes before a count"
     assert Piece(" ⚠ stale", Role.STALE, whole=True) in second
+    wider = entry_lines(big(error=True), NOW, 35)[1]
+    assert plain(wider).startswith("  Started ⚠ stale ✓1,234")
 
 
 def test_a_narrow_line_never_cuts_a_count_and_says_when_it_left_some_out() -> None:
@@ -131,9 +133,11 @@ def test_a_narrow_line_never_cuts_a_count_and_says_when_it_left_some_out() -> No
             assert line == pieces
     # The read time goes first, without a mark: the counts are all there.
     assert plain(fit_line(pieces, 27)) == "  Started ✓1,234 ✗56 …7,890"
+    # Then the status word (line 1's symbol tells it too), before any count.
+    assert plain(fit_line(pieces, 23)) == "  ✓1,234 ✗56 …7,890"
     # Then whole counts are left out, and " …" says so.
-    assert plain(fit_line(pieces, 23)) == "  Started ✓1,234 ✗56 …"
-    assert plain(fit_line(pieces, 20)) == "  Started ✓1,234 …"
+    assert plain(fit_line(pieces, 16)) == "  ✓1,234 ✗56 …"
+    assert plain(fit_line(pieces, 13)) == "  ✓1,234 …"
 
 
 def test_a_long_label_is_cut_with_an_ellipsis_not_inside_a_number() -> None:

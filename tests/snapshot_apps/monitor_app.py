@@ -153,7 +153,11 @@ def _roles(sim: SceneSimulator, sends: list[WatchedSend]) -> dict[str, str]:
 
 
 def build_scene(
-    workdir: Path | None = None, *, selected: str | None = None, profiles: bool = False
+    workdir: Path | None = None,
+    *,
+    selected: str | None = None,
+    profiles: bool = False,
+    plain: bool = False,
 ) -> Scene:
     """Start the simulator, seed the demo, and build (not run) the app.
 
@@ -161,7 +165,7 @@ def build_scene(
     first). `workdir` holds the config, watch list and history (default: a temporary
     folder, removed by `Scene.close()`). `profiles` adds a second profile on the same
     simulator, moves the second and fourth sends to it, and watches one more send on a
-    profile that is not configured.
+    profile that is not configured. `plain` is `--plain`: ASCII, no animation.
     """
     tmp = None
     if workdir is None:
@@ -183,6 +187,8 @@ def build_scene(
     assert sim.now() == NOW
 
     config = demo_config(sim, workdir, refresh_interval=5.0)
+    if plain:
+        config = structs.replace(config, settings=structs.replace(config.settings, plain=True))
     if profiles:
         second = structs.replace(config.profiles[DEMO_PROFILE], name=SECOND_PROFILE)
         config = structs.replace(config, profiles={**config.profiles, SECOND_PROFILE: second})
@@ -351,6 +357,8 @@ class SceneSpec:
     then: Callable[[Pilot[None]], Awaitable[None]] | None = None
     profiles: bool = False
     """Two profiles, and a send on a third that is not configured (see build_scene)."""
+    plain: bool = False
+    """`--plain`: ASCII glyphs and borders."""
 
 
 SCENES: dict[str, SceneSpec] = {
@@ -369,6 +377,9 @@ SCENES: dict[str, SceneSpec] = {
     "mc-time": SceneSpec("finished", mc_time),
     "recipient-mc-time": SceneSpec("finished", open_recipient_mc_time),
     "profiles": SceneSpec("gone", profiles=True),
+    "plain": SceneSpec("finished", plain=True),
+    "plain-add": SceneSpec(None, open_add_invalid, plain=True),
+    "nocolor": SceneSpec("finished"),
 }
 """Scene name → which send is selected and what is done once the data is in."""
 

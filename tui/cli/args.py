@@ -55,6 +55,12 @@ def _launch(p: argparse.ArgumentParser, default: object = argparse.SUPPRESS) -> 
         default=default,
         help="start with mobile numbers masked, for screen sharing (m toggles)",
     )
+    p.add_argument(
+        "--plain",
+        action="store_true",
+        default=default,
+        help="ASCII symbols and no animation, for terminals without the glyphs",
+    )
 
 
 ADD_EPILOG = """\

@@ -85,12 +85,15 @@ def run_app(app: App[None], *, headless: bool = False) -> int:
 
 
 def with_flags(config: Config, args: argparse.Namespace | None) -> Config:
-    """The config with the command line's launch flags on top (`--mask`)."""
-    if args is None or not getattr(args, "mask", False):
+    """The config with the command line's launch flags on top (`--mask`, `--plain`)."""
+    flags = {
+        setting: True
+        for flag, setting in (("mask", "mask_numbers"), ("plain", "plain"))
+        if getattr(args, flag, False)
+    }
+    if not flags:
         return config
-    from msgspec import structs
-
-    return structs.replace(config, settings=structs.replace(config.settings, mask_numbers=True))
+    return structs.replace(config, settings=structs.replace(config.settings, **flags))
 
 
 def run_monitor(args: argparse.Namespace | None = None) -> int:

@@ -22,6 +22,7 @@ from tui.core.api.errors import SendwatchError
 from tui.core.api.profile import Profile
 from tui.core.api.secrets import end_running_commands
 from tui.core.clock import Clock, SystemClock
+from tui.core.glyphs import use_ascii
 from tui.core.refresher import Fetcher, Refresher
 from tui.core.state import SendState
 from tui.core.store.config import Config
@@ -39,6 +40,7 @@ from tui.ui.screens.recipient import RecipientScreen
 from tui.ui.services import Services
 from tui.ui.signals import SignalStop
 from tui.ui.terminal_title import TerminalTitle
+from tui.ui.theme_memory import ThemeMemory
 from tui.ui.time_labels import zone_word
 from tui.ui.view_model import MonitorModel
 
@@ -102,6 +104,7 @@ class SendwatchApp(App[None]):
         client_factory: Callable[[Profile], Fetcher] | None = None,
         clock: Clock | None = None,
         banner: str | None = None,
+        ui_state: Path | None = None,
     ) -> None:
         super().__init__()
         self.config = config
@@ -114,7 +117,13 @@ class SendwatchApp(App[None]):
             config, self.publish, history=history, client_factory=client_factory, clock=self.clock
         )
         self.writer = WatchListWriter(self)
-        self.display_options = Display(masked=config.settings.mask_numbers)
+        plain = config.settings.plain
+        self.display_options = Display(masked=config.settings.mask_numbers, plain=plain)
+        use_ascii(plain)  # process-wide, like the terminal it is for
+        if plain:
+            self.animation_level = "none"
+            self.add_class("-plain")  # ASCII borders (styles/sendwatch.tcss)
+        self.themes = ThemeMemory(self, ui_state)
         self.copies = Clipboard(config.settings.clipboard)
         """Where copies go; the driver this app builds hands it the terminal."""
         self.terminal_title = TerminalTitle()
@@ -149,6 +158,7 @@ class SendwatchApp(App[None]):
 
     def on_mount(self) -> None:
         self.signals.install()
+        self.themes.restore()
         for state in self.model.states:
             self.refresher.watch(state.send)
         self.run_worker(self.refresher.run(), name="refresher", exit_on_error=False)

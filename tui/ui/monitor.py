@@ -18,6 +18,7 @@ from textual.timer import Timer
 from textual.widgets import Header, Static
 
 from tui.core.api.errors import remedy_of
+from tui.core.glyphs import GLYPH
 from tui.core.history_reads import MessageHistoryReads
 from tui.core.state import SendState
 from tui.core.store.profile_choice import last_used_profile
@@ -83,6 +84,15 @@ class MonitorScreen(SharingActions):
             id="monitor.breakdown",
         ),
         Binding(
+            "backslash",
+            "toggle_sidebar",
+            "Sidebar",
+            show=False,
+            key_display="\\",
+            tooltip="Hide the sidebar (the detail pane takes the width), or show it",
+            id="monitor.sidebar",
+        ),
+        Binding(
             "x",
             "export",
             "Export",
@@ -131,7 +141,7 @@ class MonitorScreen(SharingActions):
 
     # ---- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Header(icon="≋")
+        yield Header(icon=GLYPH["icon"])
         with Horizontal(id="main"):
             services = self.services
             now, display = services.clock.now, services.display
@@ -407,6 +417,16 @@ class MonitorScreen(SharingActions):
     def action_breakdown(self) -> None:
         if self.model.selected_state is not None:
             self.detail.breakdown.reach()
+
+    def action_toggle_sidebar(self) -> None:
+        """Small terminals: the grid gets the sidebar's columns; the cursor stays put."""
+        sidebar = self.send_list
+        had_focus = self.focused in (sidebar, None)
+        sidebar.display = not sidebar.display
+        if not sidebar.display and had_focus:
+            self.detail.grid.focus()
+        elif sidebar.display and self.focused is None:
+            sidebar.focus()
 
     @on(RecipientGrid.Selected)
     def _on_recipient(self, message: RecipientGrid.Selected) -> None:

@@ -44,6 +44,8 @@ class Settings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     mask_numbers: bool = False
     """Start with mobile numbers masked (`m` toggles), for screen sharing."""
     clipboard: Annotated[ClipboardRoute, msgspec.Meta(description="clipboard route")] = "osc52"
+    plain: bool = False
+    """ASCII symbols and no animation (`--plain`), for terminals without the glyphs."""
 
 
 class Config(msgspec.Struct, frozen=True):

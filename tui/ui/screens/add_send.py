@@ -24,6 +24,7 @@ from tui.core.api.model import SendKind
 from tui.core.store.watchlist import MAX_LABEL, send_key
 from tui.core.text import safe_text
 from tui.ui.screens.dialog import Dialog
+from tui.ui.widgets.choice import ChoiceButton
 from tui.ui.widgets.footer import SteadyFooter
 
 __all__ = ["AddSendResult", "AddSendScreen", "IdInput"]
@@ -209,8 +210,8 @@ class AddSendScreen(Dialog[AddSendResult | None]):
         with Horizontal(classes="add-row"):
             yield Label("Kind")
             with RadioSet(id="kind"):
-                yield RadioButton("MessageContact", value=True, id="kind-contact")
-                yield RadioButton("MessageList", id="kind-list")
+                yield ChoiceButton("MessageContact", value=True, id="kind-contact")
+                yield ChoiceButton("MessageList", id="kind-list")
         with Horizontal(classes="add-row"):
             yield Label("Message id")
             yield IdInput(placeholder="paste the message id", id="message-id")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from textual import events, on
 from textual.screen import ModalScreen
+from textual.widgets import Input
 
 ResultT = TypeVar("ResultT")
 
@@ -28,3 +30,10 @@ class Dialog(ModalScreen[ResultT]):
         padding: 0 1;
     }
     """
+
+    @on(events.Mount)
+    def _still_cursor(self) -> None:
+        """`--plain` turns animation off: the text cursor stops blinking too."""
+        if self.app.animation_level == "none":
+            for field in self.query(Input):
+                field.cursor_blink = False

@@ -15,11 +15,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Checkbox, Footer, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Label, RadioSet, Static
 
 from tui.core.export import FORMATS, Format
 from tui.core.text import safe_text
 from tui.ui.screens.dialog import Dialog
+from tui.ui.widgets.choice import ChoiceButton, TickBox
 
 __all__ = ["ExportRequest", "ExportScreen"]
 
@@ -90,9 +91,9 @@ class ExportScreen(Dialog[ExportRequest | None]):
             with Horizontal(classes="export-row"):
                 yield Label("Format")
                 with RadioSet(id="export-format"):
-                    yield RadioButton("CSV", value=True, id="fmt-csv")
-                    yield RadioButton("JSON", id="fmt-json")
-            yield Checkbox("Include every raw event", id="export-events")
+                    yield ChoiceButton("CSV", value=True, id="fmt-csv")
+                    yield ChoiceButton("JSON", id="fmt-json")
+            yield TickBox("Include every raw event", id="export-events")
             with Horizontal(classes="export-row"):
                 yield Label("File")
                 yield Input(str(self.default_path), id="export-path")

@@ -20,7 +20,7 @@ from tui.core.api.codes import Outcome
 from tui.core.api.errors import SERVER_SAID, remedy_of, server_said
 from tui.core.api.model import Delivery
 from tui.core.breakdown import breakdown_of
-from tui.core.glyphs import OUTCOME_SYMBOL, STALE
+from tui.core.glyphs import GLYPH, OUTCOME_SYMBOL
 from tui.core.state import SendState
 from tui.core.text import safe_text
 from tui.core.timefmt import fmt_local, today_in
@@ -50,12 +50,8 @@ OUTCOME_STYLE = {
     Outcome.PENDING: WARNING,  # as the grid has them
     Outcome.UNKNOWN: MUTED,
 }
-BAR_GLYPH = {
-    Outcome.DELIVERED: "█",
-    Outcome.FAILED: "▓",
-    Outcome.PENDING: "▒",
-    Outcome.UNKNOWN: "░",
-}
+BAR_GLYPH = {outcome: f"bar-{outcome.value}" for outcome in Outcome}
+"""Names in `GLYPH` (Unicode blocks, or ASCII under `--plain`)."""
 
 Part = str | tuple[str, str]
 """Literal text, or (literal text, style): never markup, so server text stays text."""
@@ -75,7 +71,7 @@ def _outcomes_line(delivery: Delivery, percentages: bool) -> Content:
             continue
         pct = f" {100 * n / base:.0f}%" if percentages and base and n else ""
         if parts:
-            parts.append(" · ")
+            parts.append(f" {GLYPH['separator']} ")
         label = f"{OUTCOME_SYMBOL[outcome]} {n:,} {outcome.value}{pct}"
         parts.append((label, OUTCOME_STYLE[outcome]))
     return Content.assemble(*parts)
@@ -98,8 +94,8 @@ def counts_text(delivery: Delivery | None, width: int) -> Content:
         for outcome in Outcome:
             cells = min(round(bar_width * delivery.counts.of(outcome) / base), bar_width - used)
             used += cells
-            parts.append((BAR_GLYPH[outcome] * cells, OUTCOME_STYLE[outcome]))
-    parts.append(("·" * (bar_width - used), MUTED))
+            parts.append((GLYPH[BAR_GLYPH[outcome]] * cells, OUTCOME_STYLE[outcome]))
+    parts.append((GLYPH["bar-empty"] * (bar_width - used), MUTED))
     parts.append((totals, "bold"))
     return Content("\n").join([line, Content.assemble(*parts)])
 
@@ -110,14 +106,14 @@ def problem_text(state: SendState, now: datetime) -> Content:
     remedy = remedy_of(state.error) if state.error is not None else None
     if state.error is not None and remedy is not None:
         # Reading again cannot help: say what to do, and that the profile is the cause.
-        parts.append((f"{STALE} Cannot read this send: ", "bold"))
+        parts.append((f"{GLYPH['stale']} Cannot read this send: ", "bold"))
         parts.append(safe_text(str(state.error), limit=300))
         parts.append(f"\nTo fix: {safe_text(remedy, limit=300)}.")
         profile = safe_text(state.send.profile)
         parts.append((f" (Every send of profile {profile} needs it.)", MUTED))
     elif state.error is not None:
         failed_at = fmt_local(state.error_at, now=now)
-        parts.append((f"{STALE} Fetch failed at {failed_at}: ", "bold"))
+        parts.append((f"{GLYPH['stale']} Fetch failed at {failed_at}: ", "bold"))
         parts.append(safe_text(str(state.error), limit=300))
         if said := server_said(state.error):  # word for word, to quote in a ticket
             parts += [(f"\n{SERVER_SAID} ", MUTED), said]
@@ -133,7 +129,7 @@ def problem_text(state: SendState, now: datetime) -> Content:
     if state.warning:
         if parts:
             parts.append("\n")
-        parts.append((f"{STALE} {safe_text(state.warning, limit=200)}", WARNING))
+        parts.append((f"{GLYPH['stale']} {safe_text(state.warning, limit=200)}", WARNING))
     return Content.assemble(*parts)
 
 

@@ -16,7 +16,7 @@ from rich.cells import cell_len, get_character_cell_size
 
 from tui.core.api.codes import Outcome
 from tui.core.api.model import Phase
-from tui.core.glyphs import OUTCOME_SYMBOL, PHASE_SYMBOL, STALE
+from tui.core.glyphs import GLYPH, OUTCOME_SYMBOL, PHASE_SYMBOL
 from tui.core.state import SendState
 from tui.core.text import safe_text
 from tui.core.timefmt import fmt_local
@@ -52,10 +52,11 @@ class Piece(NamedTuple):
     """A run of text in one role.
 
     `whole` pieces (counts, the stale mark, the read time) are shown whole or not at
-    all: a count cut to "✓1,2…" would read as a different number. `optional` pieces are
-    the first left out when a line is too long. `right` pieces (the profile tag) are
-    drawn at the right edge, the rest fitted into what is left, so a long label is cut
-    before the tag is; they go only when the line is too narrow for both.
+    all: a count cut to "✓1,2…" would read as a different number. `optional` pieces (the
+    read time, then the status word) are the first left out when a line is too long, the
+    rightmost first. `right` pieces (the profile tag) are drawn at the right edge, the
+    rest fitted into what is left, so a long label is cut before the tag is; they go only
+    when the line is too narrow for both.
     """
 
     text: str
@@ -68,7 +69,7 @@ class Piece(NamedTuple):
 Line = tuple[Piece, ...]
 
 MORE: Final = " …"
-"""Stands for whole pieces left out at the end of a narrow line."""
+"""Stands for whole pieces left out at the end of a narrow line (" ~" under `--plain`)."""
 PROFILE_TAG: Final = 9
 """Most cells a profile tag takes ("@" and the name, cut with "…")."""
 MIN_BESIDE_TAG: Final = 8
@@ -102,7 +103,11 @@ def entry_pieces(
     delivery = state.delivery
     if delivery is None:
         failed = state.error is not None
-        symbol, word, role = ("✗", "failed", Role.ERROR) if failed else ("…", "loading", Role.MUTED)
+        symbol, word, role = (
+            (PHASE_SYMBOL[Phase.ERROR], "failed", Role.ERROR)
+            if failed
+            else (GLYPH["loading"], "loading", Role.MUTED)
+        )
     else:
         symbol, word = PHASE_SYMBOL[delivery.phase], safe_text(delivery.status, limit=10)
         role = PHASE_ROLE.get(delivery.phase, Role.PLAIN)
@@ -112,9 +117,10 @@ def entry_pieces(
     )
     if profile:
         first = (*first, profile_tag(state.send.profile))
-    second = [Piece(f"  {word}", role)]
+    # The word goes before a count does: line 1's symbol still tells the status.
+    second = [Piece(" "), Piece(f" {word}", role, optional=delivery is not None)]
     if state.error is not None:  # before the counts, so a narrow sidebar never cuts it
-        mark = f" {STALE} stale" if delivery else " (see details)"
+        mark = f" {GLYPH['stale']} stale" if delivery else " (see details)"
         second.append(Piece(mark, Role.STALE, whole=True))
     if delivery is not None:
         counts = delivery.counts
@@ -142,7 +148,7 @@ def _cut(text: str, width: int) -> str:
         before = head.rstrip("0123456789,.")
         if before.strip():  # "Batch…", not "Batch 12345…": that reads as another number
             head = before
-    return head.rstrip() + "…"
+    return head.rstrip() + GLYPH["ellipsis"]
 
 
 def fit_line(line: Line, width: int) -> Line:
@@ -164,14 +170,17 @@ def fit_line(line: Line, width: int) -> Line:
         return (*fitted, Piece(" " * gap), *tail) if gap else (*fitted, *tail)
     if cell_len(plain(line)) <= width:
         return line
-    kept = tuple(piece for piece in line if not piece.optional)
-    if cell_len(plain(kept)) <= width:
-        return kept
+    kept = line
+    for n in reversed(range(len(line))):
+        if line[n].optional:
+            kept = (*kept[:n], *kept[n + 1 :])
+            if cell_len(plain(kept)) <= width:
+                return kept
     out: list[Piece] = []
     used = 0
     for piece in kept:
         size = cell_len(piece.text)
-        if used + size + len(MORE) <= width:
+        if used + size + cell_len(MORE) <= width:
             out.append(piece)
             used += size
         elif not piece.whole:
@@ -180,7 +189,7 @@ def fit_line(line: Line, width: int) -> Line:
         else:
             room = width - used
             if room > 0:
-                out.append(Piece(MORE[-room:], Role.MUTED))
+                out.append(Piece(f" {GLYPH['ellipsis']}"[-room:], Role.MUTED))
             break
     return tuple(out)
 

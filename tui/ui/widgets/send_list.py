@@ -15,6 +15,7 @@ from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from typing import ClassVar, Final
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -25,6 +26,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.core.glyphs import GLYPH
 from tui.core.state import SendState
 from tui.ui.display import Display
 from tui.ui.widgets.navigation import CursorKeys, cursor_bindings
@@ -34,7 +36,12 @@ from tui.ui.widgets.styles import layer_style
 __all__ = ["Line", "Piece", "Role", "SendList", "entry_lines"]
 
 MARKER: Final = "▌"
-"""Drawn left of the cursor entry: it stays visible without colour (NO_COLOR, 16 colours)."""
+"""Drawn left of the cursor entry: it stays visible without colour (NO_COLOR, 16 colours);
+`GLYPH["marker"]` (">" under `--plain`) is what is drawn."""
+STALE_ROOM: Final = len(" ⚠ stale")
+"""Kept free on every entry's second line for the mark a failing read adds."""
+GUTTER: Final = 2
+"""Cells of an entry that are not text: the marker column and a blank one at the right."""
 
 _LINES_PER_ENTRY: Final = 2
 _CACHE_SIZE: Final = 256
@@ -167,6 +174,8 @@ class SendList(CursorKeys, ScrollView, can_focus=True):
         self._profiles = frozenset(profiles)
         self._show_profile = False
         self._entries: list[tuple[Line, Line]] = []
+        self._needs: list[int] = []
+        """Cells each entry's text takes whole: the sidebar is as wide as the widest."""
         self._cursor: int | None = None
         self._version = 0
         self._strips: LRUCache[tuple[int, int, int], Strip] = LRUCache(_CACHE_SIZE)
@@ -199,12 +208,13 @@ class SendList(CursorKeys, ScrollView, can_focus=True):
         in_use = self._profiles | {state.send.profile for state in states}
         self._show_profile = len(in_use) > 1
         self._entries = [self._pieces(state, now) for state in states]
+        self._needs = [_need(entry) for entry in self._entries]
         self._version += 1
         self._strips.clear()
         count = len(self._entries)
         self._cursor = None if count == 0 else max(0, min(selected or 0, count - 1))
         self.virtual_size = Size(0, count * _LINES_PER_ENTRY)
-        self.refresh()
+        self.refresh(layout=True)
         self._scroll_to_cursor()
 
     def update_entry(self, index: int, state: SendState) -> bool:
@@ -215,6 +225,10 @@ class SendList(CursorKeys, ScrollView, can_focus=True):
         old = self._entries[index]
         new = self._pieces(state, self._now())
         self._entries[index] = new  # kept even when unchanged here: a wider sidebar shows more
+        # Never narrower until the next rebuild: a poll must not make the panes jump.
+        need, self._needs[index] = max(self._needs), max(self._needs[index], _need(new))
+        if max(self._needs) != need:
+            self.refresh(layout=True)  # a count grew a digit: widen (within max-width)
         if old == new or self._shown(old) == self._shown(new):
             return False
         self._repaint(index)
@@ -300,9 +314,13 @@ class SendList(CursorKeys, ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ rendering
 
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        """`width: auto`: as wide as the widest entry's text (CSS max-width caps it)."""
+        return max(self._needs, default=0) + GUTTER
+
     def _text_width(self) -> int:
         """Cells for an entry's text: the content less the marker column and a blank one."""
-        return self.scrollable_content_region.width - 2
+        return self.scrollable_content_region.width - GUTTER
 
     def _shown(self, lines: tuple[Line, Line]) -> tuple[Line, ...]:
         """What `lines` draw at the current width (all of them before the first layout)."""
@@ -371,7 +389,9 @@ class SendList(CursorKeys, ScrollView, can_focus=True):
         fill, over = base, Style()
         if state != _NORMAL:
             fill, over = base + self._style("cursor"), self._style("cursor-text")
-        marker = Segment(MARKER, base + self._style("marker")) if state else Segment(" ", base)
+        marker = (
+            Segment(GLYPH["marker"], base + self._style("marker")) if state else Segment(" ", base)
+        )
         segments = [marker]
         segments.extend(
             Segment(piece.text, fill + self._style(piece.role) + over)
@@ -380,3 +400,11 @@ class SendList(CursorKeys, ScrollView, can_focus=True):
         content = self.scrollable_content_region.width
         strip = Strip(segments).adjust_cell_length(max(content, 1), fill)
         return strip.extend_cell_length(width, base) if width > content else strip
+
+
+def _need(entry: tuple[Line, Line]) -> int:
+    """Cells an entry's two lines take with every piece shown whole, and room for the
+    stale mark: a read that fails does not move the detail pane (nor redraw its bar)."""
+    first, second = entry
+    stale = 0 if any(piece.role is Role.STALE for piece in second) else STALE_ROOM
+    return max(cell_len(plain(first)), cell_len(plain(second)) + stale)

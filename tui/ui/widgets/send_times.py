@@ -12,6 +12,7 @@ from datetime import datetime
 from textual.content import Content
 
 from tui.core.api.model import PROGRESSION, Phase, phase_of
+from tui.core.glyphs import GLYPH, PHASE_SYMBOL
 from tui.core.state import SendState
 from tui.core.text import safe_text
 from tui.core.timefmt import UPPER_BOUND, SeenTimes, fmt_duration, fmt_local
@@ -24,7 +25,7 @@ SUCCESS, ERROR, MUTED, CURRENT = (
     "$foreground-muted",
     "bold $text-primary",
 )
-CURRENT_MARK = {Phase.FINISHED: ("✓", f"bold {SUCCESS}"), Phase.ERROR: ("✗", f"bold {ERROR}")}
+CURRENT_STYLE = {Phase.FINISHED: f"bold {SUCCESS}", Phase.ERROR: f"bold {ERROR}"}
 
 Part = str | tuple[str, str]
 """Literal text, or (literal text, style): never markup, so server text stays text."""
@@ -124,11 +125,12 @@ def step_texts(state: SendState, now: datetime, times: SeenTimes | None = None) 
     for i, step in enumerate(steps):
         at = seen.get(step)
         if step is phase:
-            mark, style = CURRENT_MARK.get(step, ("●", CURRENT))
+            style = CURRENT_STYLE.get(step, CURRENT)
+            mark = PHASE_SYMBOL[step] if step in CURRENT_STYLE else GLYPH["current"]
         elif i < reached:
-            mark, style = ("✓", SUCCESS) if at else ("–", MUTED)
+            mark, style = (GLYPH["done"], SUCCESS) if at else (GLYPH["skipped"], MUTED)
         else:
-            mark, style = "○", MUTED
+            mark, style = GLYPH["todo"], MUTED
         parts: list[Part] = [(f"{mark} {step.value}", style), "\n"]
         if at is None:
             parts.append(("not seen" if i < reached else "", MUTED))

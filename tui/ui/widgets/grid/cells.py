@@ -16,7 +16,7 @@ from rich.cells import cell_len, set_cell_size
 from tui.core.api import codes
 from tui.core.api.codes import Outcome
 from tui.core.api.model import Recipient
-from tui.core.glyphs import OUTCOME_WORDS
+from tui.core.glyphs import GLYPH, OUTCOME_WORDS
 from tui.core.mask import mask_in
 from tui.core.text import safe_text
 from tui.core.timefmt import SeenTimes
@@ -104,7 +104,7 @@ def fit(text: str, width: int, right: bool = False) -> str:
         return ""
     length = cell_len(text)
     if length > width:
-        return set_cell_size(text, width - 1) + "…"
+        return set_cell_size(text, width - 1) + GLYPH["ellipsis"]
     if length == width:
         return text
     pad = " " * (width - length)

@@ -36,6 +36,8 @@ SINCE_MIN: Final = 5  # the header and a gap; values widen it (8 today, 9 with â
 NUMBER_MIN, NUMBER_MAX = 6, 20
 CODE_MIN, CODE_MAX = 11, 30
 MESSAGE_MIN: Final = 14
+CODE_FAIR: Final = 16  # "4000 Delivered" whole: what the code gets before the message grows
+MESSAGE_WANT: Final = 40  # a carrier message and description, before the code grows past fair
 GAP: Final = 1  # blank cells to the left of every column
 DROP_ORDER: Final = (MESSAGE, EVENTS)  # left out, in this order, when the grid is narrow
 
@@ -95,7 +97,7 @@ class Columns:
 
     def widths(self, total: int) -> tuple[int, ...]:
         """Column widths (0: dropped) for a line `total` cells wide; code and message
-        share what the others leave."""
+        share what the others leave, the message first (see `_share`)."""
         return _widths(self, total)
 
 
@@ -113,8 +115,8 @@ def _widths(columns: Columns, total: int) -> tuple[int, ...]:
     message = 0
     if MESSAGE not in hidden:
         rest += MESSAGE_MIN
-        code = min(columns.code, max(CODE_MIN, rest - MESSAGE_MIN))
-        message = max(MESSAGE_MIN, rest - code)
+        code = _share(columns.code, rest)
+        message = rest - code
     else:
         code = max(CODE_MIN, min(columns.code, rest))
     return (
@@ -125,3 +127,14 @@ def _widths(columns: Columns, total: int) -> tuple[int, ...]:
         0 if EVENTS in hidden else EVENTS_WIDTH,
         columns.since,
     )
+
+
+def _share(code: int, rest: int) -> int:
+    """The code's part of `rest` cells shared with the message.
+
+    The carrier's words say more than a code name cut short, so the code gets its
+    measured width only once the message has `MESSAGE_WANT` cells; before that it gets
+    `CODE_FAIR` (the code and a short name) and the message all the rest.
+    """
+    fair = min(CODE_FAIR, rest - MESSAGE_MIN)
+    return min(code, max(CODE_MIN, fair, rest - MESSAGE_WANT))
