@@ -603,13 +603,13 @@ async def test_t_shows_marketing_cloud_time_and_back(env: Env) -> None:
         await until(pilot, lambda: has_data(app, send.key), "the first read")
         delivery = app.model.state(send.key).delivery
         assert delivery is not None and delivery.create_date_raw
-        assert "· local time (t)" in text_of(app, "#summary")
+        assert "(local time; t)" in text_of(app, "#summary")
         await pilot.press("t")
         summary = text_of(app, "#summary")
-        assert f"API created {delivery.create_date_raw[11:19]} ·" in summary  # as MC wrote it
-        assert "· MC time, UTC−6 (t)" in summary
+        assert f"API created {delivery.create_date_raw[11:19]} (" in summary  # as MC wrote it
+        assert "(MC time, UTC−6; t)" in summary
         await pilot.press("t")
-        assert "· local time (t)" in text_of(app, "#summary")
+        assert "(local time; t)" in text_of(app, "#summary")
 
 
 # --------------------------------------------------------------------------- errors

@@ -98,11 +98,12 @@ def summary_text(
         return Content.assemble(*parts)
     parts.append("\n")
     parts.append(("API ", MUTED))
-    times = api_times(state, mc_time=mc_time, now=now)
-    parts.append(times)
-    zone = f" · {zone_word(mc_time)} (t)"
-    if len(times) + len(zone) + 4 <= width:
-        parts.append((zone, MUTED))
+    # The zone hint right after the first time: a long line is cut at its end, never there.
+    first, *rest = api_times(state, mc_time=mc_time, now=now).split(" · ", 1)
+    parts.append(first)
+    parts.append((f" ({zone_word(mc_time)}; t)", MUTED))
+    if rest:
+        parts.append(f" · {rest[0]}")
     parts.append("\n")
     line = observed_line(state, mc_time=mc_time, now=now, interval=interval, width=width)
     parts.append((line, MUTED))
