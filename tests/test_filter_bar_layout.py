@@ -5,7 +5,7 @@ from __future__ import annotations
 from tui.core.api.codes import Outcome
 from tui.core.api.model import OutcomeCounts
 from tui.core.breakdown import breakdown
-from tui.ui.widgets.code_breakdown import MORE_LEFT, SEPARATOR, item_text, more_right, window
+from tui.ui.widgets.code_breakdown import SEPARATOR, item_text, more_left, more_right, window
 from tui.ui.widgets.filter_bar import CLEAR_CODES, BarState, chips, width_of
 from tui.ui.widgets.grid.sorting import Sort
 
@@ -67,7 +67,7 @@ def test_the_breakdown_window_keeps_the_selected_code_in_view() -> None:
     assert window(widths, 0, 80) == (0, 3)  # 3 × 20 + 2 separators + "▸ 3 more"
     start, end = window(widths, 5, 80)
     assert end == 6 and start > 0
-    used = len(MORE_LEFT) + sum(widths[start:end]) + len(SEPARATOR) * (end - start - 1)
+    used = len(more_left()) + sum(widths[start:end]) + len(SEPARATOR) * (end - start - 1)
     assert used <= 80
     assert window(widths, 3, 80)[0] <= 3 < window(widths, 3, 80)[1]
     assert window([200], 0, 40) == (0, 1), "one code wider than the line is still shown"

@@ -118,7 +118,9 @@ async def test_a_send_first_read_when_finished_shows_its_recipients_as_already_f
         finished = steps(app)[3]
         assert finished.startswith("✓ Finished") and f"{UPPER_BOUND}10:05:00" in finished
         summary = text_of(app, "#summary")
-        assert "API created 10:00:00 (local time; t) · completed 10:00:13" in summary  # the API's own times
+        assert (
+            "API created 10:00:00 (local time; t) · completed 10:00:13" in summary
+        )  # the API's own times
         assert "Observed by sendwatch (≤ at first read): final read 10:05" in summary
         await open_drilldown(app, pilot)
         outcome = text_of(app, "#rc-outcome")

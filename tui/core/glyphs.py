@@ -56,6 +56,8 @@ _NAMED_UNICODE: Final = {
     "bar-empty": "·",
     "separator": "·",
     "icon": "≋",
+    "more-left": "◂",
+    "more-right": "▸",
 }
 _NAMED_ASCII: Final = {
     "stale": "!",
@@ -73,6 +75,8 @@ _NAMED_ASCII: Final = {
     "bar-empty": ".",
     "separator": "|",
     "icon": "~",
+    "more-left": "<",
+    "more-right": ">",
 }
 
 PHASE_SYMBOL: dict[Phase, str] = dict(_PHASE_UNICODE)

@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.widget import Widget
 
 from tui.core.breakdown import CodeCount
-from tui.core.glyphs import OUTCOME_SYMBOL
+from tui.core.glyphs import GLYPH, OUTCOME_SYMBOL
 from tui.ui.widgets.filter_bar import MUTED, OUTCOME_STYLE
 from tui.ui.widgets.grid.rows import Codes
 
@@ -31,7 +31,6 @@ __all__ = ["CodeBreakdown", "item_text", "window"]
 NAME_MAX: Final = 18
 """Cells a code's name gets, except the selected one's (shown whole)."""
 SEPARATOR: Final = " · "
-MORE_LEFT: Final = "◂ "
 SELECTED_ROOM: Final = 24
 """Cells kept beside the selected code's name: symbol, count, the ◂ and ▸ marks."""
 LABEL: Final = "By code: "
@@ -45,8 +44,12 @@ def item_text(item: CodeCount, limit: int = NAME_MAX) -> str:
     return f"{OUTCOME_SYMBOL[item.outcome]} {name} {item.count:,}"
 
 
+def more_left() -> str:
+    return f"{GLYPH['more-left']} "
+
+
 def more_right(hidden: int) -> str:
-    return f" ▸ {hidden} more"
+    return f" {GLYPH['more-right']} {hidden} more"
 
 
 def window(widths: Sequence[int], selected: int, width: int) -> tuple[int, int]:
@@ -57,7 +60,7 @@ def window(widths: Sequence[int], selected: int, width: int) -> tuple[int, int]:
     selected = max(0, min(selected, len(widths) - 1))
     start = 0
     while True:
-        end, used = start, cell_len(MORE_LEFT) if start else 0
+        end, used = start, cell_len(more_left()) if start else 0
         while end < len(widths):
             need = widths[end] + (len(SEPARATOR) if end > start else 0)
             tail = cell_len(more_right(len(widths) - end - 1)) if end + 1 < len(widths) else 0
@@ -164,8 +167,8 @@ class CodeBreakdown(Widget, can_focus=True):
         parts: list[Content] = [Content.styled(label, MUTED)] if label else []
         x = len(label)
         if start:
-            parts.append(Content.styled(MORE_LEFT, MUTED))
-            x += cell_len(MORE_LEFT)
+            parts.append(Content.styled(more_left(), MUTED))
+            x += cell_len(more_left())
         self._spans = []
         for n in range(start, end):
             if n > start:
