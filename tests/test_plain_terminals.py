@@ -14,7 +14,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import Input, RadioSet
 
 from tests import test_app
-from tests.test_app import Env, has_data, running, text_of, until
+from tests.test_app import Env, has_data, running, screen, text_of, until
 from tui.cli.args import build_parser
 from tui.cli.launch import with_flags
 from tui.core.api.errors import SendwatchError
@@ -262,3 +262,32 @@ async def test_a_saved_theme_that_no_longer_exists_is_ignored(env: Env) -> None:
     async with running(app) as pilot:
         await pilot.pause()
         assert app.theme == "textual-dark"
+
+
+async def test_under_plain_every_screen_reaches_the_terminal_as_ascii(env: Env) -> None:
+    """What Textual draws itself (the `…` of a cut line, a toast's edge, `⏎` in the
+    footer) and sendwatch's own punctuation (`·`, `—`, `≤`) too: nothing but ASCII."""
+    from msgspec import structs
+
+    send = env.send("Plain", 30)
+    env.sim.advance(60)
+    env.watch(send)
+    env.config = structs.replace(
+        env.config, settings=structs.replace(env.config.settings, plain=True)
+    )
+    app = env.app()
+    async with running(app, notifications=True) as pilot:
+        await until(pilot, lambda: has_data(app, send.key), "the first read")
+        shown = {"monitor": screen(app)}
+        for key, name in (("tab", "grid"), ("b", "breakdown"), ("?", "help")):
+            await pilot.press(key)
+            await pilot.pause()
+            shown[name] = screen(app)
+        await pilot.press("escape")
+        await pilot.press("Y")
+        await pilot.pause()
+        shown["ticket"] = screen(app)
+    for name, text in shown.items():
+        odd = sorted({c for c in text if not c.isascii()})
+        assert not odd, f"{name}: {odd}"
+    assert "·" not in shown["monitor"] and "|" in shown["monitor"]

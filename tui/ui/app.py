@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.filter import LineFilter
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -28,6 +29,7 @@ from tui.core.state import SendState
 from tui.core.store.config import Config
 from tui.core.store.history import KEEP_REMOVED, History
 from tui.core.store.watchlist import WatchList
+from tui.ui.ascii_filter import ASCII_FILTER
 from tui.ui.clipboard import Clipboard, driver_class
 from tui.ui.display import Display, DisplayChanged
 from tui.ui.keys import binding_ids, help_sections, keymap_problems
@@ -152,6 +154,11 @@ class SendwatchApp(App[None]):
     @property
     def interval(self) -> float:
         return self.refresher.interval
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters, then (under `--plain`) the last of the Unicode made ASCII."""
+        filters = super().get_line_filters()
+        return [*filters, ASCII_FILTER] if self.display_options.plain else filters
 
     def get_default_screen(self) -> Screen[None]:
         return self.monitor
