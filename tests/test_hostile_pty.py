@@ -3,7 +3,8 @@
 The real `sendwatch` runs in a pseudo-terminal against a simulator whose message text,
 recipient numbers and send label carry payloads (OSC 52 clipboard writes, OSC 0/2 title
 changes, a CSI window-report query, C1 controls, bidi overrides and isolates, Rich markup).
-The test walks every screen that shows them, by keyboard, then runs the headless commands
+The test walks every screen that shows them, by keyboard (the send finishes while
+watched, so its toast carries the label too), then runs the headless commands
 in the same kind of terminal, and looks at the raw bytes written: none of the payloads
 may be there (what Textual draws on its own, such as the `Y` copy's OSC 52 of base64
 text, is not a payload).
@@ -76,7 +77,7 @@ def watched(sim: Simulator) -> WatchedSend:
     message_id = sim.add_message(f"Hello {PAYLOAD} bye")
     numbers = [f"1555{PAYLOAD}0100", "15550000101", "15550000102"]
     token_id = sim.create_send(message_id, numbers)
-    sim.advance(3600)
+    sim.advance(4)  # under way: it finishes while the monitor watches (a toast)
     path = config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
@@ -103,7 +104,11 @@ def test_no_payload_reaches_the_terminal_from_any_screen(
 ) -> None:
     argv = [sys.executable, "-m", "tui"]
     with PtyApp(argv, _env(sim), cwd=str(tmp_path)) as app:
-        _wait_for(app, lambda out: b"Finished" in out and b"0102" in out, "the first read", 0)
+        _wait_for(app, lambda out: b"seen of 3" in out, "the first read", 0)
+        since = time.perf_counter()
+        sim.advance(3600)
+        _wait_for(app, lambda out: b"delivered," in out, "the Finished toast", since)
+        _wait_for(app, lambda out: b"0102" in out, "every row", 0)
 
         def press(key: str, shows: bytes | None = None, what: str = "") -> None:
             """A screen that opens is waited for by what it shows; one that closes, by
@@ -152,6 +157,7 @@ def test_no_payload_reaches_the_terminal_from_any_screen(
 def test_no_payload_reaches_the_terminal_from_a_headless_command(
     sim: Simulator, watched: WatchedSend, argv: list[str]
 ) -> None:
+    sim.advance(3600)
     if argv[0] == "export":
         argv = [*argv, watched.message_id, watched.token_id]
     command = [sys.executable, "-m", "tui", *argv]
