@@ -9,7 +9,6 @@ cheap and a poll that changes nothing repaints nothing.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import ClassVar, Final
@@ -24,7 +23,6 @@ from textual.strip import Strip
 
 from tui.core.api.codes import Outcome
 from tui.core.api.model import Recipient
-from tui.core.poll_pace import LARGE_RECIPIENTS
 from tui.core.text import safe_text
 from tui.core.timefmt import SeenTimes
 from tui.ui.display import Mask
@@ -276,12 +274,6 @@ class RecipientGrid(CursorKeys, ViewKeys, ScrollView, can_focus=True):
         self._cursor = -1  # force the cursor bookkeeping below
         self._set_cursor(target)
         self.refresh()
-        if self.total_count >= LARGE_RECIPIENTS:
-            # A large read and this index of it hold no cycles (reference counts free them
-            # when replaced): out of the cycle collector's reach, as the startup's objects
-            # are (cli/launch.py). A full collection walking them took ~100 ms and landed
-            # on the next keypress that allocated (`?`, Enter: 60-140 ms instead of 25).
-            self.call_after_refresh(gc.freeze)
 
     def _repaint_rows(self, rows: Sequence[int]) -> None:
         if not rows:
