@@ -22,6 +22,7 @@ from tests.test_app import (
 from tui.core.api.codes import Outcome
 from tui.ui.app import SendwatchApp
 from tui.ui.keys import binding_ids
+from tui.ui.palette_find import ACTIONS
 from tui.ui.widgets.search_bar import SearchBar
 from tui.ui.widgets.search_grid import SearchGrid
 
@@ -249,3 +250,4 @@ async def test_help_lists_the_search_keys(env: Env) -> None:
         for expected in ("search", "next_match", "previous_match", "clear_search", "open"):
             assert f"grid.{expected}" in ids
         assert {"search.next", "search.previous", "search.cancel"} <= ids
+        assert {binding_id for binding_id, _ in ACTIONS} <= ids, "a palette action lost its key"

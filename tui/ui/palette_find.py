@@ -88,7 +88,7 @@ ACTIONS: Final = (
     ("monitor.refresh", "Refresh the selected send now"),
     ("grid.search", "Find in the grid: a number, a code or a name"),
     ("monitor.export", "Export the grid's recipients to CSV or JSON"),
-    ("monitor.time", "Toggle times: Marketing Cloud (UTC−6) or local"),
+    ("app.time", "Toggle times: Marketing Cloud (UTC−6) or local"),
     ("app.mask", "Mask or show mobile numbers"),
     ("monitor.ticket", "Copy a ticket note for the selected send"),
     ("monitor.add", "Watch another send"),

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Final
 
-from tui.core.state import SendState
 from tui.core.text import safe_text
 from tui.core.timefmt import UPPER_BOUND, SeenTimes, fmt_local
 from tui.ui.display import Display
@@ -51,10 +50,6 @@ def api_time(
 def seen_times(display: Display, blind: Sequence[datetime] = ()) -> SeenTimes:
     """How first-seen times are drawn now (`blind`: the send's `blind_reads`)."""
     return SeenTimes(display.mc_time, tuple(blind))
-
-
-def blind_of(state: SendState | None) -> tuple[datetime, ...]:
-    return () if state is None else state.blind_reads
 
 
 def seen_phrase(seen: datetime, times: SeenTimes, now: datetime, what: str = "so") -> str:
