@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-
-import httpx
+from urllib.parse import urlsplit
 
 from tui.core.api.auth import make_provider
 from tui.core.api.client import SmsClient
@@ -71,8 +70,8 @@ class Report:
 
 def _host(url: str) -> str:
     try:
-        return httpx.URL(url).host or url
-    except httpx.InvalidURL:
+        return urlsplit(url).hostname or url
+    except ValueError:  # an unbalanced [ or a bad port
         return url
 
 
