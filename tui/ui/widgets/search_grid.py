@@ -10,9 +10,9 @@ the mask (a masked number lights its whole cell).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
-from datetime import date, datetime
-from typing import ClassVar, Protocol
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime
+from typing import Any, ClassVar, Protocol
 
 from textual import on
 from textual.actions import SkipAction
@@ -88,16 +88,9 @@ class SearchGrid(RecipientGrid):
     }
     """
 
-    def __init__(
-        self,
-        *,
-        name: str | None = None,
-        id: str | None = None,
-        classes: str | None = None,
-        disabled: bool = False,
-        today: Callable[[], date] = date.today,
-    ) -> None:
-        super().__init__(name=name, id=id, classes=classes, disabled=disabled, today=today)
+    def __init__(self, **grid_options: Any) -> None:
+        """Takes what `RecipientGrid` takes."""
+        super().__init__(**grid_options)
         self.search_line: SearchLine | None = None
         self._query = ""
         self._index: Index | None = None
