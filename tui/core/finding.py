@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-from tui.core.api.codes import Outcome, outcome_of
+from tui.core.api.codes import Outcome, code_words, outcome_of
 from tui.core.api.model import Recipient
 from tui.core.glyphs import OUTCOME_SYMBOL
-from tui.core.search import Index, Query, QueryKind, code_words, digits_key, parse
+from tui.core.search import Index, Query, QueryKind, digits_key, parse
 
 __all__ = ["MIN_DIGITS", "NumberFinder", "NumberHit", "hits_in_history", "number_query"]
 
@@ -50,14 +50,7 @@ def number_query(text: str, min_digits: int = MIN_DIGITS) -> Query | None:
 
 
 def _hit(recipient: Recipient, key: str, name: str) -> NumberHit:
-    label = recipient.outcome_label if recipient.events else "no status"
-    return NumberHit(
-        recipient.mobile_number,
-        key,
-        name,
-        recipient.outcome,
-        code_words(recipient.outcome_code, label),
-    )
+    return NumberHit(recipient.mobile_number, key, name, recipient.outcome, recipient.code_words)
 
 
 class NumberFinder:

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Final
 
-from tui.core.api.codes import describe
 from tui.core.api.model import Recipient
 
 __all__ = [
@@ -27,7 +26,6 @@ __all__ = [
     "Matches",
     "Query",
     "QueryKind",
-    "code_words",
     "digits_key",
     "digits_span",
     "parse",
@@ -99,23 +97,6 @@ def digits_span(number: str, digits: str) -> tuple[int, int] | None:
     return positions[found], positions[found + len(digits) - 1] + 1
 
 
-def code_words(code: int | None, label: str) -> str:
-    """A status code as the grid's code column names it: `4503 Rejected`, `4999 unlisted
-    code`, or the old-shape entry's own label when there is no standard code."""
-    info = describe(code)
-    if info is not None:
-        return f"{info.code} {info.name}"
-    if code is not None:
-        return f"{code} unlisted code"
-    return label
-
-
-def _words_of(recipient: Recipient) -> str:
-    if recipient.outcome_code is None:
-        return code_words(None, recipient.outcome_label if recipient.events else "no status")
-    return code_words(recipient.outcome_code, "")
-
-
 @dataclass(frozen=True, slots=True)
 class Matches:
     """The rows a query matched, sorted; which matched by number and which by code."""
@@ -173,11 +154,11 @@ class Index:
         word_ids: list[int] = []
         for recipient, code in zip(recipients, codes, strict=True):
             # A standard code names itself; an old-shape entry's label is its own.
-            key: object = code if code is not None else ("label", _words_of(recipient))
+            key: object = code if code is not None else ("label", recipient.code_words)
             n = ids.get(key)
             if n is None:
                 n = ids[key] = len(words)
-                words.append(_words_of(recipient).casefold())
+                words.append(recipient.code_words.casefold())
             word_ids.append(n)
         return cls(recipients, keys, word_ids, words, codes)
 

@@ -73,6 +73,17 @@ def describe(code: int | None) -> StatusCode | None:
     return None if code is None else STANDARD_CODES.get(code)
 
 
+def code_words(code: int | None, fallback: str) -> str:
+    """A status code as the grid's code column names it: `4503 Rejected`, `4999 unlisted
+    code`, or `fallback` (an old-shape entry's own label) when there is no code."""
+    info = describe(code)
+    if info is not None:
+        return f"{info.code} {info.name}"
+    if code is not None:
+        return f"{code} unlisted code"
+    return fallback
+
+
 def outcome_of(code: int | None) -> Outcome:
     entry = describe(code)
     return entry.outcome if entry else Outcome.UNKNOWN

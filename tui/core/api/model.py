@@ -99,6 +99,12 @@ class Recipient(NamedTuple):
         return self.events[self.deciding_index]
 
     @property
+    def code_words(self) -> str:
+        """The status code column's words: `4503 Rejected`, or the entry's own status."""
+        label = self.outcome_label if self.events else "no status"
+        return codes.code_words(self.outcome_code, label)
+
+    @property
     def outcome_label(self) -> str:
         """The code name, or the raw carrier code/message for old-shape entries."""
         info = codes.describe(self.outcome_code)

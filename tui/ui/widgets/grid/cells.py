@@ -13,7 +13,6 @@ from typing import Final
 
 from rich.cells import cell_len, set_cell_size
 
-from tui.core.api import codes
 from tui.core.api.codes import Outcome
 from tui.core.api.model import Recipient
 from tui.core.glyphs import GLYPH, OUTCOME_WORDS
@@ -48,14 +47,7 @@ LOCAL: Final = SeenTimes()
 
 def code_text(recipient: Recipient) -> str:
     """The status code and its name, or what the entry has instead."""
-    info = codes.describe(recipient.outcome_code)
-    if info is not None:
-        return f"{info.code} {info.name}"
-    if recipient.outcome_code is not None:
-        return f"{recipient.outcome_code} unlisted code"
-    if not recipient.events:
-        return "no status"
-    return recipient.outcome_label  # old-shape entry: raw statusCode / message
+    return recipient.code_words
 
 
 def cells(
