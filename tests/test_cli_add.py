@@ -14,16 +14,18 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from tests.test_cli import SECRET, closed_port, one_error_line, run, sim_profile, write_config
+from tests.test_cli import (
+    SECRET,
+    closed_port,
+    one_error_line,
+    run,
+    secret_env,  # noqa: F401 (the CLI tests' autouse fixture)
+    sim_profile,
+    write_config,
+)
 from tui.core.api.model import SendKind
 from tui.core.store.watchlist import WatchList
 from tui.sim import Simulator
-
-
-@pytest.fixture(autouse=True)
-def secret_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SIM_SECRET", SECRET)
-    monkeypatch.delenv("SENDWATCH_DEBUG", raising=False)
 
 
 @pytest.fixture

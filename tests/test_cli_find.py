@@ -9,16 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli import SECRET, closed_port, one_error_line, run, sim_profile, write_config
+from tests.test_cli import (
+    closed_port,
+    one_error_line,
+    run,
+    secret_env,  # noqa: F401 (the CLI tests' autouse fixture)
+    sim_profile,
+    write_config,
+)
 from tui.sim import Simulator
 
 LINE = re.compile(r"^(?P<number>\S+) in (?P<send>.+): (?P<symbol>[✓✗…?]) (?P<code>\d{4} \w+)$")
-
-
-@pytest.fixture(autouse=True)
-def secret_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SIM_SECRET", SECRET)
-    monkeypatch.delenv("SENDWATCH_DEBUG", raising=False)
 
 
 @pytest.fixture

@@ -15,15 +15,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli import SECRET, closed_port, one_error_line, run, sim_profile, write_config
+from tests.test_cli import (
+    SECRET,
+    closed_port,
+    one_error_line,
+    run,
+    secret_env,  # noqa: F401 (the CLI tests' autouse fixture)
+    sim_profile,
+    write_config,
+)
 from tui.cli.probe import PROBE_PATH
 from tui.sim import Simulator
-
-
-@pytest.fixture(autouse=True)
-def secret_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SIM_SECRET", SECRET)
-    monkeypatch.delenv("SENDWATCH_DEBUG", raising=False)
 
 
 @pytest.fixture
